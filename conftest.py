@@ -1,0 +1,24 @@
+"""Make this checkout importable as the collection ``metrostor.gluster``.
+
+Ansible modules import their shared code as
+``ansible_collections.metrostor.gluster.plugins.module_utils...``; tests run
+from a plain checkout, so a collections tree with a link to the checkout is
+made under tests/output and put on sys.path (and ANSIBLE_COLLECTIONS_PATH for
+ansible-playbook runs started by tests).
+"""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+COLLECTIONS = os.path.join(ROOT, "tests", "output", "collections")
+LINK = os.path.join(COLLECTIONS, "ansible_collections", "metrostor", "gluster")
+
+if not os.path.islink(LINK):
+    os.makedirs(os.path.dirname(LINK), exist_ok=True)
+    os.symlink(ROOT, LINK)
+if COLLECTIONS not in sys.path:
+    sys.path.insert(0, COLLECTIONS)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
+    [COLLECTIONS] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p])
