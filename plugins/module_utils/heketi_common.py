@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every heketi_* module shares: connection options and the run loop."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import (
+    HeketiClient,
+    HeketiError,
+)
+
+CONNECTION_ARGS = dict(
+    heketi_url=dict(type="str", required=True, aliases=["url"], fallback=(env_fallback, ["HEKETI_CLI_SERVER"])),
+    heketi_user=dict(type="str", default="admin", choices=["admin", "user"],
+                     fallback=(env_fallback, ["HEKETI_CLI_USER"])),
+    heketi_key=dict(type="str", no_log=True, aliases=["secret"], fallback=(env_fallback, ["HEKETI_CLI_KEY"])),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="int", default=30),
+    poll_interval=dict(type="float", default=1.0),
+    poll_timeout=dict(type="int", default=1800),
+    retries=dict(type="int", default=5),
+)
+
+
+class HeketiModule(object):
+    """Base for the heketi_* modules.
+
+    A subclass sets ``argument_spec`` (its own options) and implements
+    ``run()``, which fills ``self.result`` and uses ``self.changed(before,
+    after)`` to record a change with its diff.  In check mode ``self.check``
+    is true and ``run`` must not call mutating API methods.
+    """
+
+    argument_spec = {}
+    module_kwargs = {}
+
+    def __init__(self):
+        spec = dict(CONNECTION_ARGS)
+        spec.update(self.argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        self.params = self.module.params
+        self.check = self.module.check_mode
+        self.result = {"changed": False}
+        self._before = {}
+        self._after = {}
+        p = self.params
+        try:
+            self.client = HeketiClient(
+                p["heketi_url"], user=p["heketi_user"], key=p["heketi_key"],
+                validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"],
+                poll_interval=p["poll_interval"], poll_timeout=p["poll_timeout"], retries=p["retries"])
+        except HeketiError as err:
+            self.module.fail_json(msg=str(err))
+
+    def changed(self, before=None, after=None):
+        """Mark a change; ``before``/``after`` are merged into the diff."""
+        self.result["changed"] = True
+        if before:
+            self._before.update(before)
+        if after:
+            self._after.update(after)
+
+    def fail(self, msg, **kwargs):
+        self.module.fail_json(msg=msg, **kwargs)
+
+    def run(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def main(self):
+        try:
+            self.run()
+        except HeketiError as err:
+            self.module.fail_json(msg="Heketi: %s" % err, status=err.status,
+                                  exception=traceback.format_exc(), **self.partial())
+        if self.module._diff:
+            self.result["diff"] = {"before": self._before, "after": self._after}
+        self.result["api_calls"] = self.client.calls
+        self.module.exit_json(**self.result)
+
+    def partial(self):
+        """What a failing run had already done (so that nothing is hidden)."""
+        return {"changed": self.result.get("changed", False),
+                "done": self.result.get("actions", [])}
+
+
+def single_cluster_id(client, wanted=None):
+    """The id of ``wanted`` or of the only cluster; a clear error otherwise."""
+    clusters = client.cluster_list()
+    if wanted:
+        if wanted not in clusters:
+            raise HeketiError("Cluster %s does not exist (known: %s)" % (wanted, ", ".join(clusters) or "none"))
+        return wanted
+    if len(clusters) == 1:
+        return clusters[0]
+    if not clusters:
+        raise HeketiError("No Heketi cluster exists; create one with metrostor.gluster.heketi_cluster first")
+    raise HeketiError("Heketi has %d clusters (%s); say which one with the cluster option"
+                      % (len(clusters), ", ".join(clusters)))

@@ -1,0 +1,148 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: heketi_blockvolume
+short_description: Manage gluster-block (iSCSI) volumes through Heketi
+description:
+  - Creates, expands and deletes block volumes. Heketi places them on a block-hosting
+    volume, creating one when none has room.
+  - Block volumes are identified by name.
+version_added: "0.1.0"
+author: metrostor.gluster developers
+extends_documentation_fragment: [metrostor.gluster.heketi]
+options:
+  name:
+    description: Block volume name.
+    type: str
+    required: true
+  size:
+    description: Size in GiB; required to create. A larger size expands; a smaller one is an error.
+    type: int
+  hacount:
+    description: Number of iSCSI target portals (gateways). Defaults to all hosts of the hosting volume.
+    type: int
+  auth:
+    description: Enable CHAP authentication. The generated password is returned and marked no_log.
+    type: bool
+    default: false
+  clusters:
+    description: Restrict placement to these cluster ids.
+    type: list
+    elements: str
+  state:
+    description: C(present) or C(absent).
+    type: str
+    default: present
+    choices: [present, absent]
+"""
+
+EXAMPLES = r"""
+- name: A 10 GiB iSCSI volume with CHAP and 3 gateways
+  metrostor.gluster.heketi_blockvolume:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    name: db-lun
+    size: 10
+    hacount: 3
+    auth: true
+"""
+
+RETURN = r"""
+blockvolume:
+  description: Block volume info (hosts, iqn, lun, username; the CHAP password is masked).
+  returned: always
+  type: dict
+chap_password:
+  description: CHAP password of a block volume created with O(auth=true). Only on creation.
+  returned: when created with auth
+  type: str
+actions:
+  description: The API steps taken, or that would be taken in check mode.
+  returned: always
+  type: list
+  elements: str
+api_calls:
+  description: Number of HTTP requests made to Heketi.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import find_by_name
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_masking import mask_blockvolume as masked
+
+
+def view(info):
+    return {"size": info.get("size"), "hacount": info.get("hacount"), "auth": bool(info.get("auth"))}
+
+
+class HeketiBlockVolumeModule(HeketiModule):
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        size=dict(type="int"),
+        hacount=dict(type="int"),
+        auth=dict(type="bool", default=False),
+        clusters=dict(type="list", elements="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+
+    def run(self):
+        p = self.params
+        name = p["name"]
+        actions = self.result["actions"] = []
+        current = find_by_name(self.client.blockvolume_list, self.client.blockvolume_info, name)
+        if p["state"] == "absent":
+            self.result["blockvolume"] = {}
+            if current is not None:
+                actions.append("delete block volume %s" % name)
+                self.changed({name: view(current)}, {name: None})
+                if not self.check:
+                    self.client.blockvolume_delete(current["id"])
+            return
+        if current is None:
+            if not p["size"] or p["size"] < 1:
+                self.fail("size (GiB, positive) is required to create block volume %s" % name)
+            req = {"name": name, "size": p["size"], "auth": p["auth"]}
+            if p["hacount"]:
+                req["hacount"] = p["hacount"]
+            if p["clusters"]:
+                req["clusters"] = p["clusters"]
+            actions.append("create block volume %s (%d GiB)" % (name, p["size"]))
+            self.changed({name: None}, {name: view(req)})
+            if self.check:
+                self.result["blockvolume"] = req
+                return
+            created = self.client.blockvolume_create(req)
+            password = (created.get("blockvolume") or {}).get("password")
+            if password:
+                self.module.no_log_values.add(password)
+                self.result["chap_password"] = password
+            self.result["blockvolume"] = masked(created)
+            return
+        have = view(current)
+        if p["auth"] != have["auth"] or (p["hacount"] and p["hacount"] != have["hacount"]):
+            self.fail("Block volume %s exists with auth=%s hacount=%s; Heketi cannot change these"
+                      % (name, have["auth"], have["hacount"]))
+        if p["size"] and p["size"] < current["size"]:
+            self.fail("Block volume %s is %d GiB; it cannot shrink to %d GiB" % (name, current["size"], p["size"]))
+        if p["size"] and p["size"] > current["size"]:
+            actions.append("expand block volume %s to %d GiB" % (name, p["size"]))
+            self.changed({name: have}, {name: dict(have, size=p["size"])})
+            current = dict(current, size=p["size"]) if self.check else \
+                self.client.blockvolume_expand(current["id"], p["size"])
+        self.result["blockvolume"] = masked(current)
+
+
+def main():
+    HeketiBlockVolumeModule().main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: heketi_device
+short_description: Manage block devices of Heketi nodes
+description:
+  - Adds a raw block device of a node to Heketi (Heketi makes it an LVM physical volume),
+    sets its tags and state, and removes it safely.
+  - Devices are identified by node manage hostname and device path. Heketi's device add
+    returns no id; the module reads it back from the node.
+version_added: "0.1.0"
+author: metrostor.gluster developers
+extends_documentation_fragment: [metrostor.gluster.heketi]
+options:
+  node:
+    description: Manage hostname of the node that owns the device.
+    type: str
+    required: true
+  name:
+    description: Device path on the node, for example C(/dev/vdb).
+    type: str
+    required: true
+  tags:
+    description: Device tags (for example C({arbiter: required})). Omit to leave tags alone.
+    type: dict
+  purge_tags:
+    description: With O(tags), remove tags that are not listed.
+    type: bool
+    default: true
+  destroydata:
+    description:
+      - Ask Heketi to wipe existing signatures/data on the device when adding it.
+      - Destroys data, so it is refused unless O(force=true) too.
+    type: bool
+    default: false
+  force:
+    description: Confirms O(destroydata=true).
+    type: bool
+    default: false
+  state:
+    description:
+      - C(present)/C(online)/C(offline) as named; C(failed) evicts the device's bricks to other
+        devices (setting it offline first).
+      - C(absent) removes it safely; offline, failed (bricks evicted), delete.
+    type: str
+    default: present
+    choices: [present, online, offline, failed, absent]
+"""
+
+EXAMPLES = r"""
+- name: Add a brick device to a data node
+  metrostor.gluster.heketi_device:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    node: gluster-a1.example.com
+    name: /dev/vdb
+    tags:
+      arbiter: disabled
+
+- name: Retire a disk (bricks move elsewhere first)
+  metrostor.gluster.heketi_device:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    node: gluster-a1.example.com
+    name: /dev/vdc
+    state: absent
+"""
+
+RETURN = r"""
+device:
+  description: Device info as Heketi returns it (empty after removal).
+  returned: always
+  type: dict
+actions:
+  description: The API steps taken (or that would be taken in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+api_calls:
+  description: Number of HTTP requests made to Heketi.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import (
+    device_view,
+    find_device,
+    find_node,
+    load_clusters,
+)
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import remove_device
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
+
+
+class HeketiDeviceModule(HeketiModule):
+    argument_spec = dict(
+        node=dict(type="str", required=True),
+        name=dict(type="str", required=True),
+        tags=dict(type="dict"),
+        purge_tags=dict(type="bool", default=True),
+        destroydata=dict(type="bool", default=False),
+        force=dict(type="bool", default=False),
+        state=dict(type="str", default="present", choices=["present", "online", "offline", "failed", "absent"]),
+    )
+
+    def run(self):
+        p = self.params
+        actions = self.result["actions"] = []
+        key = "%s:%s" % (p["node"], p["name"])
+        node = find_node(load_clusters(self.client), p["node"])
+        if node is None:
+            if p["state"] == "absent":
+                self.result["device"] = {}
+                return
+            self.fail("Node %s is not registered in Heketi; add it with metrostor.gluster.heketi_node" % p["node"])
+        dev = find_device(node, p["name"])
+        if p["state"] == "absent":
+            self.result["device"] = {}
+            if dev is not None:
+                self.changed({key: device_view(dev)}, {key: None})
+                remove_device(self.client, dev, actions, self.check)
+            return
+        if dev is None:
+            if p["destroydata"] and not p["force"]:
+                self.fail("destroydata=true wipes whatever is on %s of %s; set force=true to confirm"
+                          % (p["name"], p["node"]))
+            tags = wanted_tags({}, p["tags"], True)
+            actions.append("add device %s to node %s" % (p["name"], p["node"]))
+            self.changed({key: None}, {key: {"tags": tags, "state": "online", "bricks": 0}})
+            if self.check:
+                self.result["device"] = {"name": p["name"], "tags": tags, "state": "online", "bricks": []}
+                return
+            self.client.device_add(node["id"], p["name"], tags, p["destroydata"])
+            dev = find_device(self.client.node_info(node["id"]), p["name"])
+            if dev is None:
+                self.fail("Heketi accepted device %s on %s but does not list it" % (p["name"], p["node"]))
+        before = device_view(dev)
+        if p["tags"] is not None:
+            tags = wanted_tags(dev.get("tags") or {}, p["tags"], p["purge_tags"])
+            if tags != (dev.get("tags") or {}):
+                actions.append("set tags of device %s" % key)
+                if not self.check:
+                    self.client.device_set_tags(dev["id"], tags)
+                dev = dict(dev, tags=tags)
+        if p["state"] in ("online", "offline", "failed") and dev["state"] != p["state"]:
+            steps = ["offline", "failed"] if p["state"] == "failed" and dev["state"] == "online" else [p["state"]]
+            for step in steps:
+                actions.append("set device %s %s" % (key, step))
+                if not self.check:
+                    self.client.device_state(dev["id"], step)
+            dev = dict(dev, state=p["state"])
+        if actions and not actions[0].startswith("add device"):
+            self.changed({key: before}, {key: device_view(dev)})
+        if actions and not self.check:
+            dev = self.client.device_info(dev["id"])
+        self.result["device"] = dev
+
+
+def main():
+    HeketiDeviceModule().main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: heketi_node
+short_description: Manage Gluster nodes registered in Heketi
+description:
+  - Adds a node to a Heketi cluster (Heketi peer-probes it into the trusted pool),
+    sets its tags and state, and removes it safely.
+  - Nodes are identified by their manage hostname, not by Heketi's id.
+version_added: "0.1.0"
+author: metrostor.gluster developers
+extends_documentation_fragment: [metrostor.gluster.heketi]
+options:
+  manage:
+    description: Manage hostname (the address Heketi reaches the node's sshd on).
+    type: str
+    required: true
+  storage:
+    description: Storage hostname/IP (the address bricks are served on). Defaults to O(manage).
+    type: str
+  zone:
+    description:
+      - Failure domain of the node. In a stretched layout, the site number.
+      - Required when the node is added. Heketi cannot change the zone of an existing
+        node; a different zone is an error.
+    type: int
+  cluster:
+    description: Cluster id to add the node to. Defaults to the only cluster.
+    type: str
+  tags:
+    description:
+      - Node tags, for example C({arbiter: required}) on tie-breaker nodes and
+        C({arbiter: disabled}) on data nodes.
+      - Omit to leave tags alone.
+    type: dict
+  purge_tags:
+    description: With O(tags), remove tags that are not listed (C(true)) or only add/update (C(false)).
+    type: bool
+    default: true
+  state:
+    description:
+      - C(present) makes sure the node exists (a new node is online).
+      - C(online)/C(offline) also set that state.
+      - C(failed) takes the node out of service and makes Heketi move its bricks to other nodes
+        (the node is set offline first, as Heketi requires).
+      - C(absent) removes the node. A node that still has devices is only removed with
+        O(remove_devices=true), through the safe sequence offline, failed (bricks evicted),
+        delete devices, delete node.
+    type: str
+    default: present
+    choices: [present, online, offline, failed, absent]
+  remove_devices:
+    description: With O(state=absent), also remove the node's devices (after evicting their bricks).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Register a tie-breaker node in zone 3
+  metrostor.gluster.heketi_node:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    manage: gluster-c1.example.com
+    storage: 10.30.0.11
+    zone: 3
+    tags:
+      arbiter: required
+
+- name: Drain and remove a node
+  metrostor.gluster.heketi_node:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    manage: gluster-a2.example.com
+    state: absent
+    remove_devices: true
+"""
+
+RETURN = r"""
+node:
+  description: Node info as Heketi returns it, with its devices (empty after removal).
+  returned: always
+  type: dict
+actions:
+  description: The API steps taken (or, in check mode, that would be taken), in order.
+  returned: always
+  type: list
+  elements: str
+api_calls:
+  description: Number of HTTP requests made to Heketi.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import (
+    HeketiModule,
+    single_cluster_id,
+)
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import (
+    find_node,
+    load_clusters,
+    node_view,
+)
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import remove_node
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
+
+
+class HeketiNodeModule(HeketiModule):
+    argument_spec = dict(
+        manage=dict(type="str", required=True),
+        storage=dict(type="str"),
+        zone=dict(type="int"),
+        cluster=dict(type="str"),
+        tags=dict(type="dict"),
+        purge_tags=dict(type="bool", default=True),
+        state=dict(type="str", default="present", choices=["present", "online", "offline", "failed", "absent"]),
+        remove_devices=dict(type="bool", default=False),
+    )
+
+    def run(self):
+        p = self.params
+        actions = self.result["actions"] = []
+        node = find_node(load_clusters(self.client), p["manage"])
+        name = p["manage"]
+        if p["state"] == "absent":
+            self.result["node"] = {}
+            if node is None:
+                return
+            if node.get("devices") and not p["remove_devices"]:
+                self.fail("Node %s still has %d device(s) (%s); set remove_devices=true to evict their bricks "
+                          "and remove them first" % (name, len(node["devices"]),
+                                                     ", ".join(d["name"] for d in node["devices"])))
+            self.changed({name: node_view(node)}, {name: None})
+            remove_node(self.client, node, actions, self.check)
+            return
+        storage = p["storage"] or p["manage"]
+        if node is None:
+            if not p["zone"]:
+                self.fail("zone is required to add node %s (a positive integer: the site number)" % name)
+            cluster = single_cluster_id(self.client, p["cluster"])
+            tags = dict(p["tags"] or {})
+            actions.append("add node %s to cluster %s in zone %d" % (name, cluster, p["zone"]))
+            after = {"zone": p["zone"], "storage": storage, "tags": tags, "state": "online", "devices": {}}
+            self.changed({name: None}, {name: after})
+            if self.check:
+                node = {"hostnames": {"manage": [name], "storage": [storage]}, "zone": p["zone"],
+                        "cluster": cluster, "tags": tags, "state": "online", "devices": []}
+            else:
+                node = self.client.node_add(cluster, p["zone"], name, storage, tags)
+        else:
+            if p["zone"] and node["zone"] != p["zone"]:
+                self.fail("Node %s is in zone %s, not %s; Heketi cannot move a node between zones. "
+                          "Remove it (state=absent, remove_devices=true) and add it again"
+                          % (name, node["zone"], p["zone"]))
+            if storage != node["hostnames"]["storage"][0]:
+                self.fail("Node %s serves storage on %s, not %s; Heketi cannot change a node's storage "
+                          "hostname" % (name, node["hostnames"]["storage"][0], storage))
+            if p["cluster"] and node["cluster"] != p["cluster"]:
+                self.fail("Node %s belongs to cluster %s, not %s" % (name, node["cluster"], p["cluster"]))
+        before = node_view(node)
+        if p["tags"] is not None:
+            tags = wanted_tags(node.get("tags") or {}, p["tags"], p["purge_tags"])
+            if tags != (node.get("tags") or {}):
+                actions.append("set tags of node %s" % name)
+                if not self.check and node.get("id"):
+                    self.client.node_set_tags(node["id"], tags)
+                node = dict(node, tags=tags)
+        if p["state"] in ("online", "offline", "failed") and node["state"] != p["state"]:
+            steps = ["offline", "failed"] if p["state"] == "failed" and node["state"] == "online" else [p["state"]]
+            for step in steps:
+                actions.append("set node %s %s" % (name, step))
+                if not self.check:
+                    self.client.node_state(node["id"], step)
+            node = dict(node, state=p["state"])
+        if actions and before != node_view(node) and "add node" not in actions[0]:
+            self.changed({name: before}, {name: node_view(node)})
+        if node.get("id") and not self.check and actions:
+            node = self.client.node_info(node["id"])
+        self.result["node"] = node
+
+
+def main():
+    HeketiNodeModule().main()
+
+
+if __name__ == "__main__":
+    main()

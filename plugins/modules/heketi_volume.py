@@ -1,0 +1,234 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: heketi_volume
+short_description: Manage Gluster file volumes through Heketi
+description:
+  - Creates, expands, clones and deletes Gluster volumes that Heketi places and builds.
+  - Volumes are identified by name. Properties Heketi cannot change on an existing volume
+    (durability, arbiter, zone checking, gid, options) are compared and a difference is an error,
+    so a playbook never silently diverges from what exists.
+version_added: "0.1.0"
+author: metrostor.gluster developers
+extends_documentation_fragment: [metrostor.gluster.heketi]
+options:
+  name:
+    description: Gluster volume name.
+    type: str
+    required: true
+  size:
+    description:
+      - Size in GiB. Required to create. A larger size than the current one expands the volume;
+        a smaller one is an error (Gluster volumes cannot shrink).
+    type: int
+  durability:
+    description: Data protection type.
+    type: str
+    default: replicate
+    choices: [none, replicate, disperse]
+  replica:
+    description: Replica count with O(durability=replicate).
+    type: int
+    default: 3
+  arbiter:
+    description:
+      - Create a C(replica 3 arbiter 1) volume (Heketi option C(user.heketi.arbiter true)).
+        The arbiter brick goes to a node or device tagged C(arbiter=required) or C(supported),
+        data bricks to ones not tagged C(required).
+    type: bool
+    default: false
+  zone_checking:
+    description:
+      - C(strict) makes Heketi fail rather than put two bricks of a replica set in one zone
+        (option C(user.heketi.zone-checking strict)).
+    type: str
+    default: none
+    choices: [none, strict]
+  disperse_data:
+    description: Data bricks per set with O(durability=disperse).
+    type: int
+    default: 4
+  disperse_redundancy:
+    description: Redundancy bricks per set with O(durability=disperse).
+    type: int
+    default: 2
+  gid:
+    description: Group id owning the volume root (for pods running with a supplemental group).
+    type: int
+  options:
+    description: Further Gluster volume options, each C("key value").
+    type: list
+    elements: str
+  clusters:
+    description: Restrict placement to these cluster ids.
+    type: list
+    elements: str
+  snapshot:
+    description: Enable Gluster snapshots (thin-provisioned bricks sized with O(snapshot_factor)).
+    type: bool
+    default: false
+  snapshot_factor:
+    description: Brick size multiplier reserved for snapshots.
+    type: float
+    default: 1.0
+  clone_from:
+    description: Create the volume as a clone of this existing volume (by name) instead of empty.
+    type: str
+  state:
+    description: C(present) or C(absent).
+    type: str
+    default: present
+    choices: [present, absent]
+"""
+
+EXAMPLES = r"""
+- name: Stretched replica 3 arbiter 1 volume, arbiter in the tie-breaker site
+  metrostor.gluster.heketi_volume:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    name: pv-data
+    size: 50
+    arbiter: true
+    zone_checking: strict
+    options:
+      - network.ping-timeout 5
+
+- name: Grow it to 80 GiB
+  metrostor.gluster.heketi_volume:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    name: pv-data
+    size: 80
+    arbiter: true
+    zone_checking: strict
+    options:
+      - network.ping-timeout 5
+"""
+
+RETURN = r"""
+volume:
+  description: Volume info as Heketi returns it (bricks, mount hosts); empty after deletion.
+  returned: always
+  type: dict
+actions:
+  description: The API steps taken, or that would be taken in check mode.
+  returned: always
+  type: list
+  elements: str
+api_calls:
+  description: Number of HTTP requests made to Heketi.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import find_by_name
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_volume_spec import (
+    build_request,
+    immutable_differences,
+    view,
+)
+
+
+class HeketiVolumeModule(HeketiModule):
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        size=dict(type="int"),
+        durability=dict(type="str", default="replicate", choices=["none", "replicate", "disperse"]),
+        replica=dict(type="int", default=3),
+        arbiter=dict(type="bool", default=False),
+        zone_checking=dict(type="str", default="none", choices=["none", "strict"]),
+        disperse_data=dict(type="int", default=4),
+        disperse_redundancy=dict(type="int", default=2),
+        gid=dict(type="int"),
+        options=dict(type="list", elements="str"),
+        clusters=dict(type="list", elements="str"),
+        snapshot=dict(type="bool", default=False),
+        snapshot_factor=dict(type="float", default=1.0),
+        clone_from=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+
+    def run(self):
+        p = self.params
+        name = p["name"]
+        actions = self.result["actions"] = []
+        if p["arbiter"] and (p["durability"] != "replicate" or p["replica"] != 3):
+            self.fail("arbiter=true needs durability=replicate and replica=3 (replica 3 arbiter 1)")
+        if p["size"] is not None and p["size"] < 1:
+            self.fail("size must be a positive number of GiB, got %s" % p["size"])
+        current = find_by_name(self.client.volume_list, self.client.volume_info, name)
+        if p["state"] == "absent":
+            self.result["volume"] = {}
+            if current is not None:
+                actions.append("delete volume %s" % name)
+                self.changed({name: view(current)}, {name: None})
+                if not self.check:
+                    self.client.volume_delete(current["id"])
+            return
+        if current is None:
+            self.result["volume"] = self.create(actions)
+            return
+        self.result["volume"] = self.update(current, actions)
+
+    def create(self, actions):
+        p = self.params
+        name = p["name"]
+        if p["clone_from"]:
+            source = find_by_name(self.client.volume_list, self.client.volume_info, p["clone_from"])
+            if source is None:
+                self.fail("Cannot clone %s: source volume %s does not exist" % (name, p["clone_from"]))
+            actions.append("clone volume %s as %s" % (p["clone_from"], name))
+            after = dict(view(source))
+            self.changed({name: None}, {name: after})
+            if self.check:
+                return dict(source, name=name, id=None, bricks=[])
+            return self.client.volume_clone(source["id"], name)
+        if p["size"] is None:
+            self.fail("size is required to create volume %s" % name)
+        req = build_request(p)
+        actions.append("create volume %s (%d GiB)" % (name, p["size"]))
+        self.changed({name: None}, {name: view(req)})
+        if self.check:
+            return req
+        return self.client.volume_create(req)
+
+    def update(self, current, actions):
+        p = self.params
+        name = p["name"]
+        have = view(current)
+        if p["clone_from"]:
+            # Already there: a clone is a one-off creation; compare nothing else.
+            return current
+        wanted = view(build_request(dict(p, size=p["size"] or current["size"])))
+        wrong = immutable_differences(have, wanted)
+        if wrong:
+            self.fail("Volume %s exists with other settings Heketi cannot change: %s. Change the task "
+                      "to match, or delete and recreate the volume (data would be lost)" % (name, "; ".join(wrong)),
+                      volume=current)
+        if p["size"] is not None and p["size"] < current["size"]:
+            self.fail("Volume %s is %d GiB; Gluster volumes cannot shrink to %d GiB"
+                      % (name, current["size"], p["size"]), volume=current)
+        if p["size"] is not None and p["size"] > current["size"]:
+            grow = p["size"] - current["size"]
+            actions.append("expand volume %s by %d GiB" % (name, grow))
+            self.changed({name: have}, {name: dict(have, size=p["size"])})
+            if self.check:
+                return dict(current, size=p["size"])
+            return self.client.volume_expand(current["id"], grow)
+        return current
+
+
+def main():
+    HeketiVolumeModule().main()
+
+
+if __name__ == "__main__":
+    main()
