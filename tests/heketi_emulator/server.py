@@ -180,13 +180,13 @@ def _make_handler(emu):
                 headers = dict(headers or {}, **{"Content-Type": "application/json; charset=UTF-8"})
             elif isinstance(body, str):
                 body = body.encode()
+            emu.requests.append((self.command, self.path, status))  # logged before the client can see it
             self.send_response(status)
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-            emu.requests.append((self.command, self.path, status))
 
         def _error(self, status, text):
             self._send(status, {"Content-Type": "text/plain; charset=utf-8"}, text + "\n")
