@@ -4,7 +4,7 @@
 """Client for Heketi's REST API.
 
 Runs on the managed/target host inside Ansible modules, so it only uses the
-Python standard library and ansible's own ``open_url`` (no extra HTTP
+Python standard library and ansible's own ``Request`` (open_url's engine) (no extra HTTP
 dependency) and stays Python 3.6 compatible.
 
 Behaviour of the real Heketi server that this client relies on:
@@ -34,7 +34,12 @@ import time
 
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.six.moves.urllib.parse import urlparse
-from ansible.module_utils.urls import open_url
+from ansible.module_utils.urls import Request
+
+try:  # ansible-core >= 2.14: build the TLS context once per client, not per request
+    from ansible.module_utils.urls import make_context
+except ImportError:  # pragma: no cover
+    make_context = None
 
 RETRY_STATUSES = (429, 502, 503, 504)
 
@@ -148,6 +153,7 @@ class HeketiClient(object):
         self.token_lifetime = token_lifetime
         self.sleep = sleep
         self.calls = 0
+        self._context = None
 
     # -- transport ---------------------------------------------------------
     def _raw(self, method, path, data=None):
@@ -162,10 +168,12 @@ class HeketiClient(object):
                              lifetime=self.token_lifetime)
             headers["Authorization"] = "bearer " + token
         self.calls += 1
+        if self._context is None and make_context is not None:
+            self._context = make_context(cafile=self.ca_path, validate_certs=self.validate_certs)
         try:
-            resp = open_url(self.base + path, data=body, headers=headers, method=method,
-                            validate_certs=self.validate_certs, ca_path=self.ca_path,
-                            timeout=self.timeout, follow_redirects="none")
+            resp = Request().open(method, self.base + path, data=body, headers=headers,
+                                  validate_certs=self.validate_certs, ca_path=self.ca_path,
+                                  timeout=self.timeout, follow_redirects="none", context=self._context)
             return _Response(resp.getcode(), dict(resp.headers.items()), resp.read())
         except HTTPError as err:
             try:

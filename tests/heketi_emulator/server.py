@@ -170,6 +170,7 @@ def _make_handler(emu):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, *args):  # keep test output quiet
             pass

@@ -1,0 +1,123 @@
+"""heketi_topology: declarative reconcile against the emulation."""
+import json
+
+from tests.unit.helpers import mutations, three_site_topology
+
+
+def node_zones(heketi):
+    return sorted((n["hostnames"]["manage"][0], n["zone"], n["tags"].get("arbiter")) for n in heketi.state.nodes.values())
+
+
+def test_load_then_noop(run_module, heketi):
+    topo = three_site_topology(devices=("/dev/vdb", "/dev/vdc"))
+    r = run_module("heketi_topology", {"topology": topo}, check=True)
+    assert r["changed"] and heketi.state.clusters == {} and mutations(heketi) == []
+    assert r["actions"][0] == "create cluster #0" and len(r["actions"]) == 1 + 5 + 10
+    assert r["diff"]["after"]["c1"] == {"zone": 3, "storage": "10.0.3.14", "tags": {"arbiter": "required"},
+                                        "devices": {"/dev/vdb": {"tags": {}}, "/dev/vdc": {"tags": {}}}}
+    r = run_module("heketi_topology", {"topology": topo})
+    assert r["changed"] and len(r["actions"]) == 16
+    assert node_zones(heketi) == [("a1", 1, "disabled"), ("a2", 1, "disabled"), ("b1", 2, "disabled"),
+                                  ("b2", 2, "disabled"), ("c1", 3, "required")]
+    assert len(heketi.state.devices) == 10
+    r = run_module("heketi_topology", {"topology": topo})
+    assert not r["changed"] and r["actions"] == [] and r["diff"] == {"before": {}, "after": {}}
+
+
+def test_check_mode_plan_equals_applied_steps(run_module, heketi):
+    topo = three_site_topology()
+    planned = run_module("heketi_topology", {"topology": topo}, check=True)["actions"]
+    applied = run_module("heketi_topology", {"topology": topo})["actions"]
+    assert planned == applied
+
+
+def test_retag_and_add_device(run_module, heketi):
+    topo = three_site_topology()
+    run_module("heketi_topology", {"topology": topo})
+    topo["clusters"][0]["nodes"][4]["node"]["tags"] = {"arbiter": "supported"}
+    topo["clusters"][0]["nodes"][0]["devices"].append({"name": "/dev/vdc", "tags": {"ssd": "true"}})
+    r = run_module("heketi_topology", {"topology": topo}, check=True)
+    assert sorted(r["actions"]) == ["add device /dev/vdc to a1", "retag node c1"]
+    assert r["diff"]["before"]["c1"]["tags"] == {"arbiter": "required"}
+    assert r["diff"]["after"]["c1"]["tags"] == {"arbiter": "supported"}
+    assert r["diff"]["after"]["a1"]["devices"]["/dev/vdc"] == {"tags": {"ssd": "true"}}
+    assert len(heketi.state.devices) == 5
+    run_module("heketi_topology", {"topology": topo})
+    assert ("c1", 3, "supported") in node_zones(heketi) and len(heketi.state.devices) == 6
+    assert not run_module("heketi_topology", {"topology": topo})["changed"]
+
+
+def test_absent_nodes_are_kept_unless_remove_absent(run_module, heketi):
+    topo = three_site_topology(extra_nodes=[("c2", 3, "required")])
+    run_module("heketi_topology", {"topology": topo})
+    run_module("heketi_volume", {"name": "v", "size": 10, "arbiter": True, "zone_checking": "strict"})
+    smaller = three_site_topology()
+    assert not run_module("heketi_topology", {"topology": smaller})["changed"]
+    assert len(heketi.state.nodes) == 6
+    r = run_module("heketi_topology", {"topology": smaller, "remove_absent": True}, check=True)
+    assert len(heketi.state.nodes) == 6 and r["diff"]["after"] == {"c2": None}
+    r = run_module("heketi_topology", {"topology": smaller, "remove_absent": True})
+    assert r["actions"][0].startswith("remove node c2 (offline node c2")
+    assert "c2" not in [m for m, _z, _t in node_zones(heketi)]
+    # the volume still has its three bricks in three zones, the arbiter in zone 3
+    vol = list(heketi.state.volumes.values())[0]
+    assert sorted(heketi.state.nodes[heketi.state.bricks[b]["node"]]["zone"] for b in vol["bricks"]) == [1, 2, 3]
+
+
+def test_remove_absent_refused_when_bricks_have_nowhere_to_go(run_module, heketi):
+    topo = three_site_topology()
+    run_module("heketi_topology", {"topology": topo})
+    run_module("heketi_volume", {"name": "v", "size": 10, "arbiter": True, "zone_checking": "strict"})
+    without_c1 = three_site_topology()
+    without_c1["clusters"][0]["nodes"] = without_c1["clusters"][0]["nodes"][:4]
+    r = run_module("heketi_topology", {"topology": without_c1, "remove_absent": True}, expect_fail=True)
+    assert "No Replacement was found" in r["msg"]
+    assert len(heketi.state.nodes) == 5 and len(heketi.state.devices) == 5
+
+
+def test_zone_move_is_refused_before_any_change(run_module, heketi):
+    topo = three_site_topology()
+    run_module("heketi_topology", {"topology": topo})
+    topo["clusters"][0]["nodes"][0]["devices"].append("/dev/vdz")  # would be added...
+    topo["clusters"][0]["nodes"][3]["node"]["zone"] = 3               # ...but this is impossible
+    before = mutations(heketi)
+    r = run_module("heketi_topology", {"topology": topo}, expect_fail=True)
+    assert "node b2 is in zone 2 but the topology puts it in zone 3" in r["msg"]
+    assert mutations(heketi) == before
+
+
+def test_bad_topologies(run_module, heketi):
+    r = run_module("heketi_topology", {"topology": {"nodes": []}}, expect_fail=True)
+    assert "'clusters' list" in r["msg"]
+    topo = three_site_topology()
+    topo["clusters"][0]["nodes"][1]["node"]["hostnames"]["manage"] = ["a1"]
+    assert "already listed" in run_module("heketi_topology", {"topology": topo}, expect_fail=True)["msg"]
+    topo = three_site_topology()
+    topo["clusters"][0]["nodes"][0]["node"]["zone"] = 0
+    assert "zone must be a positive integer" in run_module("heketi_topology", {"topology": topo},
+                                                           expect_fail=True)["msg"]
+    topo = three_site_topology()
+    topo["clusters"][0]["nodes"][0]["devices"] = [{"name": "/dev/vdb", "destroydata": True}]
+    assert "set force=true" in run_module("heketi_topology", {"topology": topo}, expect_fail=True)["msg"]
+    assert heketi.state.clusters == {}
+    r = run_module("heketi_topology", {}, expect_fail=True)
+    assert "one of the following is required" in r["msg"]
+
+
+def test_topology_file(run_module, heketi, tmp_path):
+    path = tmp_path / "topology.json"
+    path.write_text(json.dumps(three_site_topology()))
+    assert run_module("heketi_topology", {"topology_file": str(path)})["changed"]
+    assert len(heketi.state.nodes) == 5
+    r = run_module("heketi_topology", {"topology_file": str(tmp_path / "missing.json")}, expect_fail=True)
+    assert "Cannot read topology_file" in r["msg"]
+
+
+def test_partial_failure_reports_what_was_done(run_module, heketi):
+    heketi.fail_next["POST /devices"] = "Unable to add device: Can't open /dev/vdb exclusively"
+    r = run_module("heketi_topology", {"topology": three_site_topology()}, expect_fail=True)
+    assert "Can't open /dev/vdb exclusively" in r["msg"]
+    assert r["done"][:2] == ["create cluster #0", "add node a1 (zone 1)"] and r["changed"]
+    # a second run finishes the job
+    run_module("heketi_topology", {"topology": three_site_topology()})
+    assert len(heketi.state.devices) == 5
