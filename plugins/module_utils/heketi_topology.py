@@ -62,7 +62,7 @@ def normalize(topology):
                     raise TopologyError("%s (%s): device %s listed twice" % (where, manage, dev["name"]))
                 devices[dev["name"]] = {"tags": dev.get("tags"), "destroydata": bool(dev.get("destroydata"))}
             nodes[manage] = {"storage": storage, "zone": zone, "tags": node.get("tags"), "devices": devices}
-        clusters.append({"nodes": nodes, "file": (cluster or {}).get("file", True),
+        clusters.append({"nodes": nodes, "id": (cluster or {}).get("id"), "file": (cluster or {}).get("file", True),
                          "block": (cluster or {}).get("block", True)})
     return clusters
 
@@ -97,7 +97,7 @@ class TopologyReconciler(object):
                 by_manage[node["hostnames"]["manage"][0]] = (cid, node)
         later = []  # removals, applied after all additions
         for index, want in enumerate(self.desired):
-            cid = self._match_cluster(index, want, by_manage)
+            cid = self._match_cluster(index, want, by_manage, current)
             ref = {"id": cid}
             self.cluster_ids.append(ref)
             if cid is None:
@@ -119,15 +119,32 @@ class TopologyReconciler(object):
             self._plan_removal(kind, obj)
         return self
 
-    def _match_cluster(self, index, want, by_manage):
+    def _match_cluster(self, index, want, by_manage, current):
+        """The existing cluster for declared cluster ``index``, or None to create one.
+
+        An explicit ``id`` wins; otherwise the cluster holding the declared
+        nodes; otherwise an existing cluster without nodes (for example one
+        made by heketi_cluster), so that no second cluster appears.
+        """
+        taken = [ref["id"] for ref in self.cluster_ids]
         owners = sorted({by_manage[m][0] for m in want["nodes"] if m in by_manage})
+        if want.get("id"):
+            if want["id"] not in current:
+                raise TopologyError("clusters[%d]: Heketi has no cluster %s" % (index, want["id"]))
+            if owners and owners != [want["id"]]:
+                raise TopologyError("clusters[%d] (id %s) lists nodes that Heketi has in cluster(s) %s; a node "
+                                    "cannot move between clusters" % (index, want["id"], ", ".join(owners)))
+            owners = [want["id"]]
         if len(owners) > 1:
             raise TopologyError("clusters[%d] lists nodes that Heketi has in %d different clusters (%s); "
                                 "a node cannot move between clusters" % (index, len(owners), ", ".join(owners)))
-        if owners and owners[0] in [ref["id"] for ref in self.cluster_ids]:
+        if owners and owners[0] in taken:
             raise TopologyError("clusters[%d] and an earlier cluster both match Heketi cluster %s"
                                 % (index, owners[0]))
-        return owners[0] if owners else None
+        if owners:
+            return owners[0]
+        empty = sorted(cid for cid, entry in current.items() if not entry["nodes"] and cid not in taken)
+        return empty[0] if empty else None
 
     @staticmethod
     def _view(node):

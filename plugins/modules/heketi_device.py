@@ -28,7 +28,7 @@ options:
     type: str
     required: true
   tags:
-    description: Device tags (for example C({arbiter: required})). Omit to leave tags alone.
+    description: "Device tags (for example C({arbiter: required})). Omit to leave tags alone."
     type: dict
   purge_tags:
     description: With O(tags), remove tags that are not listed.
@@ -48,7 +48,7 @@ options:
     description:
       - C(present)/C(online)/C(offline) as named; C(failed) evicts the device's bricks to other
         devices (setting it offline first).
-      - C(absent) removes it safely; offline, failed (bricks evicted), delete.
+      - C(absent) removes it safely, in the order offline, failed (bricks evicted), delete.
     type: str
     default: present
     choices: [present, online, offline, failed, absent]

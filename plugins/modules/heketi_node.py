@@ -36,8 +36,8 @@ options:
     type: str
   tags:
     description:
-      - Node tags, for example C({arbiter: required}) on tie-breaker nodes and
-        C({arbiter: disabled}) on data nodes.
+      - "Node tags, for example C({arbiter: required}) on tie-breaker nodes and
+        C({arbiter: disabled}) on data nodes."
       - Omit to leave tags alone.
     type: dict
   purge_tags:

@@ -27,9 +27,11 @@ extends_documentation_fragment: [metrostor.gluster.heketi]
 options:
   topology:
     description:
-      - The desired topology, C({clusters: [{nodes: [{node: {hostnames: {manage: [..], storage: [..]},
-        zone: N, tags: {..}}, devices: [name or {name, tags, destroydata}]}]}]}).
-      - A cluster entry may also carry C(file) and C(block) flags for a cluster that is created.
+      - "The desired topology, C({clusters: [{nodes: [{node: {hostnames: {manage: [..], storage: [..]},
+        zone: N, tags: {..}}, devices: [name or {name, tags, destroydata}]}]}]})."
+      - A cluster entry may also carry C(file) and C(block) flags for a cluster that is created, and
+        C(id) to name the Heketi cluster it is. Without C(id), a declared cluster is the Heketi cluster
+        that holds its nodes, else an existing cluster that has no nodes yet, else a new one.
       - Leaving out C(tags) on a node or device leaves its tags alone.
     type: dict
   topology_file:

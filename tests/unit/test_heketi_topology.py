@@ -121,3 +121,23 @@ def test_partial_failure_reports_what_was_done(run_module, heketi):
     # a second run finishes the job
     run_module("heketi_topology", {"topology": three_site_topology()})
     assert len(heketi.state.devices) == 5
+
+
+def test_empty_cluster_is_adopted_not_duplicated(run_module, heketi):
+    cid = run_module("heketi_cluster", {})["cluster"]["id"]
+    r = run_module("heketi_topology", {"topology": three_site_topology()})
+    assert r["clusters"] == [cid] and list(heketi.state.clusters) == [cid]
+
+
+def test_explicit_cluster_id(run_module, heketi):
+    first = heketi.state.cluster_create({})["id"]
+    second = heketi.state.cluster_create({})["id"]
+    topo = three_site_topology()
+    topo["clusters"][0]["id"] = second
+    assert run_module("heketi_topology", {"topology": topo})["clusters"] == [second]
+    assert heketi.state.clusters[first]["nodes"] == [] and len(heketi.state.clusters[second]["nodes"]) == 5
+    topo["clusters"][0]["id"] = first
+    r = run_module("heketi_topology", {"topology": topo}, expect_fail=True)
+    assert "cannot move between clusters" in r["msg"]
+    topo["clusters"][0]["id"] = "f" * 32
+    assert "Heketi has no cluster" in run_module("heketi_topology", {"topology": topo}, expect_fail=True)["msg"]
