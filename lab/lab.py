@@ -1,0 +1,432 @@
+#!/usr/bin/env python3
+"""The local three-site lab: real Debian hosts on this machine.
+
+Each host is a systemd-nspawn machine booting real systemd, built locally
+with debootstrap (no registry needed), on an overlay of one shared base
+image, in its own network namespace.  Hosts of one site share a bridge;
+the sites are routed through the root namespace, where a site can be cut
+(nftables) or, on kernels with sch_netem, delayed (tc netem).  Each storage
+host gets a loop device as its brick disk (/dev/vdb).  An offline apt
+repository with Debian's GlusterFS packages is served to the hosts from a
+read-only bind mount, so the roles install GlusterFS with apt as on any site.
+
+The hosts, sites and addresses come from inventories/lab/hosts.yml.
+
+    lab up | down | status | cut SITE | heal SITE | delay SITE MS | ssh HOST [CMD...]
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INVENTORY = os.path.join(ROOT, "inventories", "lab", "hosts.yml")
+WORK = os.path.join(ROOT, ".lab")
+CACHE = os.environ.get("METROSTOR_LAB_CACHE", "/var/lib/metrostor-lab")
+IMAGE_VERSION = "3"  # bump when the image recipe below changes
+SUITE = "bookworm"
+MIRROR = os.environ.get("METROSTOR_LAB_MIRROR", "http://deb.debian.org/debian")
+BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "openssh-server", "python3", "python3-apt", "sudo",
+                 "iproute2", "iputils-ping", "procps", "ca-certificates", "kmod", "udev", "less", "nftables"]
+REPO_PACKAGES = ["glusterfs-server", "glusterfs-client", "xfsprogs", "lvm2", "thin-provisioning-tools", "attr",
+                 "rsync", "openssl", "python3-cryptography"]
+NFT_TABLE = "mlab"
+
+
+def log(msg):
+    print("lab: " + msg, flush=True)
+
+
+def sh(cmd, check=True, capture=False, **kw):
+    if capture:
+        kw["stdout"] = subprocess.PIPE
+        kw["universal_newlines"] = True
+    proc = subprocess.run(cmd, shell=isinstance(cmd, str), check=False, **kw)
+    if check and proc.returncode != 0:
+        raise SystemExit("lab: command failed (%d): %s" % (proc.returncode, cmd))
+    return proc.stdout if capture else proc.returncode
+
+
+# -- inventory --------------------------------------------------------------
+def load_layout():
+    with open(INVENTORY) as handle:
+        inv = yaml.safe_load(handle)
+    lab = inv["all"]["vars"]["lab"]
+    hosts = {}
+
+    def walk(group, inherited):
+        gvars = dict(inherited, **(group.get("vars") or {}))
+        for name, hvars in (group.get("hosts") or {}).items():
+            merged = dict(gvars, **(hvars or {}))
+            hosts.setdefault(name, {}).update(merged)
+        for child in (group.get("children") or {}).values():
+            walk(child or {}, gvars)
+
+    walk(inv["all"], {})
+    for name, hv in hosts.items():
+        if "lab_site" not in hv:
+            raise SystemExit("lab: host %s has no lab_site in %s" % (name, INVENTORY))
+    return lab, hosts
+
+
+def bridge(site):
+    return "mlab-" + site
+
+
+def netns(host):
+    return "mlab-" + host
+
+
+# -- image ------------------------------------------------------------------
+def image_dirs():
+    base = os.path.join(CACHE, "image-v" + IMAGE_VERSION)
+    return base, os.path.join(base, "rootfs"), os.path.join(base, "repo")
+
+
+def build_image():
+    base, rootfs, repo = image_dirs()
+    if os.path.exists(os.path.join(base, ".complete")):
+        return rootfs, repo
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base)
+    log("building the host image with debootstrap (%s, once per machine; a few minutes)" % SUITE)
+    sh(["debootstrap", "--variant=minbase", "--include=" + ",".join(BASE_PACKAGES), SUITE, rootfs, MIRROR],
+       stdout=subprocess.DEVNULL)
+    with open(os.path.join(rootfs, "etc/apt/sources.list"), "w") as handle:
+        handle.write("deb %s %s main\n" % (MIRROR, SUITE))
+    shutil.copy("/etc/resolv.conf", os.path.join(rootfs, "etc/resolv.conf"))
+    log("downloading GlusterFS packages into the lab's offline apt repository")
+    sh(["chroot", rootfs, "apt-get", "update", "-qq"])
+    sh(["chroot", rootfs, "apt-get", "install", "-y", "-qq", "--download-only"] + REPO_PACKAGES,
+       stdout=subprocess.DEVNULL)
+    os.makedirs(repo)
+    archives = os.path.join(rootfs, "var/cache/apt/archives")
+    for deb in os.listdir(archives):
+        if deb.endswith(".deb"):
+            shutil.move(os.path.join(archives, deb), repo)
+    sh("cd %s && apt-ftparchive packages . > Packages && gzip -kf Packages" % repo)
+    sh(["chroot", rootfs, "apt-get", "clean"])
+    with open(os.path.join(rootfs, "etc/apt/sources.list"), "w") as handle:
+        handle.write("# metrostor lab: offline repository, bind-mounted read-only\n"
+                     "deb [trusted=yes] file:/srv/lab-repo ./\n")
+    shutil.rmtree(os.path.join(rootfs, "var/lib/apt/lists"), ignore_errors=True)
+    os.makedirs(os.path.join(rootfs, "var/lib/apt/lists/partial"))
+    os.makedirs(os.path.join(rootfs, "srv/lab-repo"), exist_ok=True)
+    for key in os.listdir(os.path.join(rootfs, "etc/ssh")):
+        if key.startswith("ssh_host_"):
+            os.unlink(os.path.join(rootfs, "etc/ssh", key))
+    # A container has no console to log in on and no hardware clock.
+    for unit in ("console-getty.service", "getty@tty1.service", "systemd-timesyncd.service"):
+        sh(["chroot", rootfs, "systemctl", "mask", unit], check=False, stdout=subprocess.DEVNULL,
+           stderr=subprocess.DEVNULL)
+    open(os.path.join(base, ".complete"), "w").close()
+    return rootfs, repo
+
+
+# -- state ------------------------------------------------------------------
+def state_path():
+    return os.path.join(WORK, "state.json")
+
+
+def load_state():
+    try:
+        with open(state_path()) as handle:
+            return json.load(handle)
+    except (IOError, ValueError):
+        return {"hosts": {}, "cut": [], "delay": {}}
+
+
+def save_state(state):
+    os.makedirs(WORK, exist_ok=True)
+    with open(state_path(), "w") as handle:
+        json.dump(state, handle, indent=2, sort_keys=True)
+
+
+# -- network ----------------------------------------------------------------
+def link_exists(name, ns=None):
+    cmd = ["ip"] + (["-n", ns] if ns else []) + ["link", "show", name]
+    return sh(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
+
+
+def setup_network(lab, hosts):
+    sh("sysctl -qw net.ipv4.ip_forward=1")
+    for site, net in lab["sites"].items():
+        br = bridge(site)
+        if not link_exists(br):
+            sh(["ip", "link", "add", br, "type", "bridge"])
+            sh(["ip", "addr", "add", net["gateway"] + "/" + str(net["prefix"]), "dev", br])
+        sh(["ip", "link", "set", br, "up"])
+    existing = sh(["ip", "netns", "list"], capture=True)
+    for name, hv in hosts.items():
+        ns = netns(name)
+        if ns not in existing.split():
+            sh(["ip", "netns", "add", ns])
+        outside = ("mv" + name)[:15]
+        if not link_exists(outside):
+            sh(["ip", "link", "add", outside, "type", "veth", "peer", "name", "eth0", "netns", ns])
+        sh(["ip", "link", "set", outside, "master", bridge(hv["lab_site"]), "up"])
+        net = lab["sites"][hv["lab_site"]]
+        addrs = sh(["ip", "-n", ns, "addr", "show", "eth0"], capture=True)
+        if hv["ansible_host"] + "/" not in addrs:
+            sh(["ip", "-n", ns, "addr", "add", "%s/%s" % (hv["ansible_host"], net["prefix"]), "dev", "eth0"])
+        sh(["ip", "-n", ns, "link", "set", "lo", "up"])
+        sh(["ip", "-n", ns, "link", "set", "eth0", "up"])
+        sh(["ip", "-n", ns, "route", "replace", "default", "via", net["gateway"]])
+    sh("nft add table inet %s" % NFT_TABLE)
+    for chain in ("forward", "input", "output"):
+        sh("nft add chain inet %s %s '{ type filter hook %s priority -10; policy accept; }'"
+           % (NFT_TABLE, chain, chain))
+
+
+def apply_cuts(state):
+    for chain in ("forward", "input", "output"):
+        sh("nft flush chain inet %s %s" % (NFT_TABLE, chain))
+    for site in state["cut"]:
+        br = bridge(site)
+        sh("nft add rule inet %s forward iifname %s drop" % (NFT_TABLE, br))
+        sh("nft add rule inet %s forward oifname %s drop" % (NFT_TABLE, br))
+        sh("nft add rule inet %s input iifname %s drop" % (NFT_TABLE, br))
+        sh("nft add rule inet %s output oifname %s drop" % (NFT_TABLE, br))
+
+
+def teardown_network(lab, hosts):
+    sh("nft delete table inet %s" % NFT_TABLE, check=False, stderr=subprocess.DEVNULL)
+    for name in hosts:
+        sh(["ip", "netns", "del", netns(name)], check=False, stderr=subprocess.DEVNULL)
+        outside = ("mv" + name)[:15]
+        if link_exists(outside):
+            sh(["ip", "link", "del", outside], check=False)
+    for site in lab["sites"]:
+        if link_exists(bridge(site)):
+            sh(["ip", "link", "del", bridge(site)], check=False)
+
+
+# -- hosts ------------------------------------------------------------------
+def ensure_dbus():
+    if not os.path.exists("/run/dbus/system_bus_socket"):
+        os.makedirs("/run/dbus", exist_ok=True)
+        sh(["dbus-daemon", "--system", "--fork"], check=False)
+
+
+def ssh_keypair():
+    key = os.path.join(WORK, "ssh", "id_ed25519")
+    if not os.path.exists(key):
+        os.makedirs(os.path.dirname(key), exist_ok=True)
+        sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "metrostor-lab", "-f", key])
+    return key
+
+
+def prepare_root(name, hv, hosts, rootfs, pubkey):
+    hdir = os.path.join(WORK, "hosts", name)
+    upper, workdir, merged = (os.path.join(hdir, d) for d in ("upper", "work", "root"))
+    for d in (upper, workdir, merged):
+        os.makedirs(d, exist_ok=True)
+    if not os.path.ismount(merged):
+        sh(["mount", "-t", "overlay", "overlay", "-o",
+            "lowerdir=%s,upperdir=%s,workdir=%s" % (rootfs, upper, workdir), merged])
+    with open(os.path.join(merged, "etc/hostname"), "w") as handle:
+        handle.write(name + "\n")
+    with open(os.path.join(merged, "etc/hosts"), "w") as handle:
+        handle.write("127.0.0.1 localhost\n")
+        for other, ov in sorted(hosts.items()):
+            handle.write("%s %s\n" % (ov["ansible_host"], other))
+    ssh_dir = os.path.join(merged, "root/.ssh")
+    os.makedirs(ssh_dir, mode=0o700, exist_ok=True)
+    with open(os.path.join(ssh_dir, "authorized_keys"), "w") as handle:
+        handle.write(pubkey)
+    os.chmod(os.path.join(ssh_dir, "authorized_keys"), 0o600)
+    if not os.path.exists(os.path.join(merged, "etc/ssh/ssh_host_ed25519_key")):
+        sh(["chroot", merged, "ssh-keygen", "-A"], stdout=subprocess.DEVNULL)
+    return hdir, merged
+
+
+def attach_disk(name, hv, hdir, state):
+    size = hv.get("lab_disk_size")
+    if not size:
+        return None
+    current = state["hosts"].get(name, {}).get("loop")
+    image = os.path.join(hdir, "vdb.img")
+    if current and os.path.exists(current):
+        back = sh(["losetup", "-n", "-O", "BACK-FILE", current], capture=True, check=False).strip()
+        if back == image:
+            return current
+    if not os.path.exists(image):
+        sh(["truncate", "-s", str(size), image])
+    return sh(["losetup", "-f", "--show", image], capture=True).strip()
+
+
+def boot(name, hdir, merged, loop, repo):
+    cmd = ["systemd-nspawn", "-D", merged, "--machine", name, "--register=no", "--keep-unit", "-b",
+           "--network-namespace-path=/run/netns/" + netns(name), "--console=passive",
+           "--bind-ro=%s:/srv/lab-repo" % repo, "--bind=/dev/fuse", "--capability=all",
+           "--resolv-conf=off", "--timezone=off", "--link-journal=no"]
+    if loop:
+        cmd.append("--bind=%s:/dev/vdb" % loop)
+    out = open(os.path.join(hdir, "console.log"), "ab")
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    return proc.pid
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except (OSError, TypeError):
+        return False
+
+
+def wait_ssh(address, deadline):
+    while time.time() < deadline:
+        try:
+            with socket.create_connection((address, 22), timeout=1) as conn:
+                if conn.recv(4).startswith(b"SSH"):
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def cmd_up(_args):
+    if os.geteuid() != 0:
+        raise SystemExit("lab: run as root (it creates network namespaces, loop devices and machines)")
+    lab, hosts = load_layout()
+    rootfs, repo = build_image()
+    ensure_dbus()
+    setup_network(lab, hosts)
+    state = load_state()
+    apply_cuts(state)
+    pubkey = open(ssh_keypair() + ".pub").read()
+    for name, hv in sorted(hosts.items()):
+        hstate = state["hosts"].get(name, {})
+        if alive(hstate.get("pid")):
+            continue
+        hdir, merged = prepare_root(name, hv, hosts, rootfs, pubkey)
+        loop = attach_disk(name, hv, hdir, state)
+        pid = boot(name, hdir, merged, loop, repo)
+        state["hosts"][name] = {"pid": pid, "loop": loop, "root": merged, "address": hv["ansible_host"],
+                                "site": hv["lab_site"]}
+        save_state(state)
+        log("started %s (site %s, %s%s)" % (name, hv["lab_site"], hv["ansible_host"],
+                                           ", disk %s as /dev/vdb" % loop if loop else ""))
+    deadline = time.time() + 120
+    for name, hv in sorted(hosts.items()):
+        if not wait_ssh(hv["ansible_host"], deadline):
+            raise SystemExit("lab: %s did not answer on ssh within 120 s; see %s" % (
+                name, os.path.join(WORK, "hosts", name, "console.log")))
+    log("up: %d hosts answer on ssh" % len(hosts))
+
+
+def cmd_down(_args):
+    lab, hosts = load_layout()
+    state = load_state()
+    for name, hs in state["hosts"].items():
+        if alive(hs.get("pid")):
+            os.kill(hs["pid"], signal.SIGTERM)
+    deadline = time.time() + 60
+    for name, hs in state["hosts"].items():
+        while alive(hs.get("pid")) and time.time() < deadline:
+            time.sleep(0.3)
+        if alive(hs.get("pid")):
+            os.killpg(hs["pid"], signal.SIGKILL)
+        try:
+            os.waitpid(hs["pid"], os.WNOHANG)
+        except (OSError, TypeError):
+            pass
+    for name, hs in state["hosts"].items():
+        root = hs.get("root")
+        if root and os.path.ismount(root):
+            sh(["umount", "-l", root], check=False)
+        if hs.get("loop"):
+            sh(["losetup", "-d", hs["loop"]], check=False, stderr=subprocess.DEVNULL)
+    teardown_network(lab, hosts)
+    purge = "--purge" in _args
+    if purge:
+        shutil.rmtree(os.path.join(WORK, "hosts"), ignore_errors=True)
+    save_state({"hosts": {}, "cut": [], "delay": {}})
+    log("down%s" % (" (host disks and state removed)" if purge else ""))
+
+
+def cmd_status(_args):
+    _lab, hosts = load_layout()
+    state = load_state()
+    for name, hv in sorted(hosts.items()):
+        hs = state["hosts"].get(name, {})
+        print("%-8s site=%-2s %-14s %s%s" % (name, hv["lab_site"], hv["ansible_host"],
+                                             "running" if alive(hs.get("pid")) else "stopped",
+                                             " (site cut)" if hv["lab_site"] in state["cut"] else ""))
+
+
+def _site(args, lab):
+    if not args or args[0] not in lab["sites"]:
+        raise SystemExit("lab: name a site: %s" % ", ".join(sorted(lab["sites"])))
+    return args[0]
+
+
+def cmd_cut(args):
+    lab, _hosts = load_layout()
+    site = _site(args, lab)
+    state = load_state()
+    if site not in state["cut"]:
+        state["cut"].append(site)
+    apply_cuts(state)
+    save_state(state)
+    log("site %s cut off from the other sites" % site)
+
+
+def cmd_heal(args):
+    lab, _hosts = load_layout()
+    site = _site(args, lab)
+    state = load_state()
+    state["cut"] = [s for s in state["cut"] if s != site]
+    apply_cuts(state)
+    save_state(state)
+    log("site %s reconnected" % site)
+
+
+def cmd_delay(args):
+    lab, _hosts = load_layout()
+    site = _site(args, lab)
+    if len(args) < 2:
+        raise SystemExit("lab: delay SITE MILLISECONDS (0 removes the delay)")
+    ms = int(args[1])
+    br = bridge(site)
+    sh(["tc", "qdisc", "del", "dev", br, "root"], check=False, stderr=subprocess.DEVNULL)
+    if ms > 0:
+        if sh(["tc", "qdisc", "add", "dev", br, "root", "netem", "delay", "%dms" % ms], check=False) != 0:
+            raise SystemExit("lab: this kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM); "
+                             "link delay cannot be emulated here")
+    state = load_state()
+    state["delay"][site] = ms
+    save_state(state)
+    log("site %s link delay %d ms" % (site, ms))
+
+
+def cmd_ssh(args):
+    _lab, hosts = load_layout()
+    if not args or args[0] not in hosts:
+        raise SystemExit("lab: ssh HOST [COMMAND...]; hosts: %s" % ", ".join(sorted(hosts)))
+    key = ssh_keypair()
+    os.execvp("ssh", ["ssh", "-i", key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                      "-o", "LogLevel=ERROR", "root@" + hosts[args[0]]["ansible_host"]] + args[1:])
+
+
+COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "cut": cmd_cut, "heal": cmd_heal,
+            "delay": cmd_delay, "ssh": cmd_ssh}
+
+
+def main(argv):
+    if not argv or argv[0] not in COMMANDS:
+        raise SystemExit(__doc__)
+    COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
