@@ -30,7 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.path.join(ROOT, "inventories", "lab", "hosts.yml")
 WORK = os.path.join(ROOT, ".lab")
 CACHE = os.environ.get("METROSTOR_LAB_CACHE", "/var/lib/metrostor-lab")
-IMAGE_VERSION = "3"  # bump when the image recipe below changes
+IMAGE_VERSION = "4"  # bump when the image recipe below changes
 SUITE = "bookworm"
 MIRROR = os.environ.get("METROSTOR_LAB_MIRROR", "http://deb.debian.org/debian")
 BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "openssh-server", "python3", "python3-apt", "sudo",
@@ -118,6 +118,9 @@ def build_image():
                      "deb [trusted=yes] file:/srv/lab-repo ./\n")
     shutil.rmtree(os.path.join(rootfs, "var/lib/apt/lists"), ignore_errors=True)
     os.makedirs(os.path.join(rootfs, "var/lib/apt/lists/partial"))
+    # An empty package list must look stale, or apt's cache_valid_time would skip the update.
+    os.utime(os.path.join(rootfs, "var/lib/apt/lists"), (0, 0))
+    shutil.rmtree(os.path.join(rootfs, "var/lib/apt/periodic"), ignore_errors=True)
     os.makedirs(os.path.join(rootfs, "srv/lab-repo"), exist_ok=True)
     for key in os.listdir(os.path.join(rootfs, "etc/ssh")):
         if key.startswith("ssh_host_"):

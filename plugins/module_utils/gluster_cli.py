@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The gluster CLI, in script mode with XML output, for modules on Gluster nodes.
+
+Works with GlusterFS 5.x to 11.x: ``gluster --mode=script ... --xml`` answers
+``<cliOutput><opRet>0</opRet><opErrno/><opErrstr/>...</cliOutput>``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import socket
+import xml.etree.ElementTree as ET
+
+GLUSTERD_PORT = 24007
+
+
+class GlusterError(Exception):
+    pass
+
+
+class GlusterCli(object):
+    def __init__(self, module, binary=None):
+        self.module = module
+        self.binary = binary or module.get_bin_path("gluster", required=False)
+        if not self.binary:
+            raise GlusterError("the gluster command is not installed on %s; run the metrostor.gluster.gluster_node "
+                               "role first" % socket.gethostname())
+
+    def run_xml(self, args):
+        cmd = [self.binary, "--mode=script"] + list(args) + ["--xml"]
+        rc, out, err = self.module.run_command(cmd)
+        try:
+            root = ET.fromstring(out) if out.strip() else None
+        except ET.ParseError:
+            root = None
+        if root is None:
+            raise GlusterError("gluster %s failed (rc=%s): %s" % (" ".join(args), rc, (err or out).strip()))
+        op_ret = root.findtext("opRet")
+        if op_ret not in (None, "0"):
+            msg = root.findtext("opErrstr") or err or out
+            raise GlusterError("gluster %s: %s" % (" ".join(args), msg.strip()))
+        return root
+
+    def run(self, args):
+        cmd = [self.binary, "--mode=script"] + list(args)
+        rc, out, err = self.module.run_command(cmd)
+        if rc != 0:
+            raise GlusterError("gluster %s: %s" % (" ".join(args), (err or out).strip()))
+        return out
+
+    def version(self):
+        out = self.run(["--version"])
+        match = re.search(r"glusterfs (\d+)\.(\d+)", out)
+        if not match:
+            raise GlusterError("cannot read the GlusterFS version from %r" % out[:80])
+        return "%s.%s" % match.groups()
+
+    # -- trusted pool ----------------------------------------------------------
+    def pool(self):
+        """Peers of the pool seen from this node, including itself as 'localhost'."""
+        root = self.run_xml(["pool", "list"])
+        peers = []
+        for peer in root.iter("peer"):
+            names = [peer.findtext("hostname")] + [h.text for h in peer.iter("hostname")]
+            peers.append({"uuid": peer.findtext("uuid"), "hostname": peer.findtext("hostname"),
+                          "names": sorted(set(n for n in names if n)),
+                          "connected": peer.findtext("connected") == "1",
+                          "state": peer.findtext("stateStr")})
+        return peers
+
+    def peer_probe(self, host):
+        self.run_xml(["peer", "probe", host])
+
+    def peer_detach(self, host, force=False):
+        self.run_xml(["peer", "detach", host] + (["force"] if force else []))
+
+    # -- options ---------------------------------------------------------------
+    def volume_get(self, volume, option):
+        root = self.run_xml(["volume", "get", volume, option])
+        for opt in root.iter("Opt"):
+            if opt.findtext("Option") == option:
+                value = opt.findtext("Value") or ""
+                return re.sub(r"\s*\(DEFAULT\)$", "", value).strip()
+        raise GlusterError("gluster volume get %s %s returned no value" % (volume, option))
+
+    def volume_set(self, volume, option, value):
+        self.run_xml(["volume", "set", volume, option, str(value)])
+
+    # -- volumes ---------------------------------------------------------------
+    def volume_info(self, name):
+        """Volume info dict, or None when there is no such volume."""
+        rc, out, err = self.module.run_command([self.binary, "--mode=script", "volume", "info", name, "--xml"])
+        try:
+            root = ET.fromstring(out)
+        except ET.ParseError:
+            raise GlusterError("gluster volume info %s failed: %s" % (name, (err or out).strip()))
+        if root.findtext("opRet") != "0":
+            text = (root.findtext("opErrstr") or "") + (err or "")
+            if "does not exist" in text:
+                return None
+            raise GlusterError("gluster volume info %s: %s" % (name, text.strip()))
+        vol = root.find(".//volume")
+        if vol is None:
+            return None
+        bricks = [b.findtext("name") or (b.text or "").strip() for b in vol.iter("brick")]
+        arbiters = [b.findtext("name") for b in vol.iter("brick") if b.findtext("isArbiter") == "1"]
+        options = dict((o.findtext("name"), o.findtext("value")) for o in vol.iter("option"))
+        return {"name": vol.findtext("name"), "status": vol.findtext("statusStr"),
+                "type": vol.findtext("typeStr"), "replica": int(vol.findtext("replicaCount") or 1),
+                "arbiter_count": int(vol.findtext("arbiterCount") or 0), "bricks": bricks,
+                "arbiter_bricks": arbiters, "options": options}
+
+
+def reachable(host, port=GLUSTERD_PORT, timeout=3.0):
+    """Whether glusterd on ``host`` accepts a TCP connection."""
+    try:
+        conn = socket.create_connection((host, port), timeout=timeout)
+        conn.close()
+        return True
+    except (socket.error, socket.timeout):
+        return False
