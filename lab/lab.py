@@ -219,7 +219,7 @@ def ensure_dbus():
 
 
 def ssh_keypair():
-    key = os.path.join(WORK, "ssh", "id_ed25519")
+    key = os.path.join(CACHE, "ssh", "id_ed25519")  # the path inventories/lab/hosts.yml names
     if not os.path.exists(key):
         os.makedirs(os.path.dirname(key), exist_ok=True)
         sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "metrostor-lab", "-f", key])
