@@ -1,0 +1,27 @@
+"""site.yml refuses an unsafe layout before contacting any host."""
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(inventory, playbook):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    return subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
+                           playbook], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_unsafe_layout_refused_before_any_connection():
+    proc = run("tests/integration/inventories/unsafe_3_1_1.yml", "playbooks/site.yml")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "losing site a (3 of 5 nodes) leaves 2 of 5 glusterd (40%)" in out
+    assert "Gathering Facts" not in out and "UNREACHABLE" not in out
+
+
+def test_lab_layout_is_valid():
+    proc = run("inventories/lab/hosts.yml", "playbooks/validate_layout.yml")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert "5 nodes per site" in proc.stdout
