@@ -6,7 +6,7 @@ with debootstrap (no registry needed), on an overlay of one shared base
 image, in its own network namespace.  Hosts of one site share a bridge;
 the sites are routed through the root namespace, where a site can be cut
 (nftables) or, on kernels with sch_netem, delayed (tc netem).  Each storage
-host gets a loop device as its brick disk (/dev/vdb).  An offline apt
+host gets loop devices as its disks (/dev/vdb for bricks, /dev/vdc for Heketi).  An offline apt
 repository with Debian's GlusterFS packages is served to the hosts from a
 read-only bind mount, so the roles install GlusterFS with apt as on any site.
 
@@ -133,6 +133,15 @@ def build_image():
     return rootfs, repo
 
 
+def heketi_release():
+    """The stand-in Heketi release archive (built from the TEST DOUBLE in tests/heketi_emulator)."""
+    out = os.path.join(CACHE, "heketi-release-emulated.tar.gz")
+    sys.path.insert(0, os.path.join(ROOT, "tests", "heketi_emulator"))
+    import build_release_archive
+    build_release_archive.build(out)
+    return out
+
+
 # -- state ------------------------------------------------------------------
 def state_path():
     return os.path.join(WORK, "state.json")
@@ -250,28 +259,31 @@ def prepare_root(name, hv, hosts, rootfs, pubkey):
     return hdir, merged
 
 
-def attach_disk(name, hv, hdir, state):
-    size = hv.get("lab_disk_size")
-    if not size:
-        return None
-    current = state["hosts"].get(name, {}).get("loop")
-    image = os.path.join(hdir, "vdb.img")
-    if current and os.path.exists(current):
-        back = sh(["losetup", "-n", "-O", "BACK-FILE", current], capture=True, check=False).strip()
-        if back == image:
-            return current
-    if not os.path.exists(image):
-        sh(["truncate", "-s", str(size), image])
-    return sh(["losetup", "-f", "--show", image], capture=True).strip()
+def attach_disks(name, hv, hdir, state):
+    """Loop devices for the host's disks ({name in /dev: size}); reused when still attached."""
+    attached = {}
+    current = state["hosts"].get(name, {}).get("disks") or {}
+    for disk, size in sorted((hv.get("lab_disks") or {}).items()):
+        image = os.path.join(hdir, disk + ".img")
+        loop = current.get(disk)
+        if loop and os.path.exists(loop):
+            back = sh(["losetup", "-n", "-O", "BACK-FILE", loop], capture=True, check=False).strip()
+            if back == image:
+                attached[disk] = loop
+                continue
+        if not os.path.exists(image):
+            sh(["truncate", "-s", str(size), image])
+        attached[disk] = sh(["losetup", "-f", "--show", image], capture=True).strip()
+    return attached
 
 
-def boot(name, hdir, merged, loop, repo):
+def boot(name, hdir, merged, disks, repo):
     cmd = ["systemd-nspawn", "-D", merged, "--machine", name, "--register=no", "--keep-unit", "-b",
            "--network-namespace-path=/run/netns/" + netns(name), "--console=passive",
            "--bind-ro=%s:/srv/lab-repo" % repo, "--bind=/dev/fuse", "--capability=all",
            "--resolv-conf=off", "--timezone=off", "--link-journal=no"]
-    if loop:
-        cmd.append("--bind=%s:/dev/vdb" % loop)
+    for disk, loop in sorted(disks.items()):
+        cmd.append("--bind=%s:/dev/%s" % (loop, disk))
     out = open(os.path.join(hdir, "console.log"), "ab")
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
@@ -297,11 +309,30 @@ def wait_ssh(address, deadline):
     return False
 
 
+OWNER = os.path.join(CACHE, "owner")
+
+
+def claim_machine():
+    """One lab per machine: its namespaces, bridges and addresses are global."""
+    try:
+        with open(OWNER) as handle:
+            owner = json.load(handle)
+    except (IOError, ValueError):
+        owner = None
+    if owner and owner["root"] != ROOT and any(alive(pid) for pid in owner.get("pids", [])):
+        raise SystemExit("lab: the lab of %s is running on this machine; run its 'lab down' first" % owner["root"])
+    os.makedirs(CACHE, exist_ok=True)
+    with open(OWNER, "w") as handle:
+        json.dump({"root": ROOT, "pids": [h["pid"] for h in load_state()["hosts"].values()]}, handle)
+
+
 def cmd_up(_args):
     if os.geteuid() != 0:
         raise SystemExit("lab: run as root (it creates network namespaces, loop devices and machines)")
+    claim_machine()
     lab, hosts = load_layout()
     rootfs, repo = build_image()
+    heketi_release()
     ensure_dbus()
     setup_network(lab, hosts)
     state = load_state()
@@ -312,13 +343,14 @@ def cmd_up(_args):
         if alive(hstate.get("pid")):
             continue
         hdir, merged = prepare_root(name, hv, hosts, rootfs, pubkey)
-        loop = attach_disk(name, hv, hdir, state)
-        pid = boot(name, hdir, merged, loop, repo)
-        state["hosts"][name] = {"pid": pid, "loop": loop, "root": merged, "address": hv["ansible_host"],
+        disks = attach_disks(name, hv, hdir, state)
+        pid = boot(name, hdir, merged, disks, repo)
+        state["hosts"][name] = {"pid": pid, "disks": disks, "root": merged, "address": hv["ansible_host"],
                                 "site": hv["lab_site"]}
         save_state(state)
-        log("started %s (site %s, %s%s)" % (name, hv["lab_site"], hv["ansible_host"],
-                                           ", disk %s as /dev/vdb" % loop if loop else ""))
+        log("started %s (site %s, %s%s)" % (name, hv["lab_site"], hv["ansible_host"], "".join(
+            ", %s as /dev/%s" % (loop, disk) for disk, loop in sorted(disks.items()))))
+    claim_machine()
     deadline = time.time() + 120
     for name, hv in sorted(hosts.items()):
         if not wait_ssh(hv["ansible_host"], deadline):
@@ -347,9 +379,11 @@ def cmd_down(_args):
         root = hs.get("root")
         if root and os.path.ismount(root):
             sh(["umount", "-l", root], check=False)
-        if hs.get("loop"):
-            sh(["losetup", "-d", hs["loop"]], check=False, stderr=subprocess.DEVNULL)
+        for loop in (hs.get("disks") or {}).values():
+            sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)
     teardown_network(lab, hosts)
+    if os.path.exists(OWNER):
+        os.unlink(OWNER)
     purge = "--purge" in _args
     if purge:
         shutil.rmtree(os.path.join(WORK, "hosts"), ignore_errors=True)
