@@ -1,0 +1,57 @@
+"""Heketi on the tie-breaker host (the lab's stand-in binary is the emulation, a TEST DOUBLE):
+installed from the release archive, configured, reachable, SSH executor working, topology
+applied with zones per site and arbiter tags, DB backed up."""
+import json
+
+testinfra_hosts = ["gl-c1"]
+
+NODES = {"10.77.1.11": (1, "disabled"), "10.77.1.12": (1, "disabled"), "10.77.2.11": (2, "disabled"),
+         "10.77.2.12": (2, "disabled"), "10.77.3.11": (3, "required")}
+
+
+def test_service_and_files(host):
+    assert host.service("heketi").is_running and host.service("heketi").is_enabled
+    conf = host.file("/etc/heketi/heketi.json")
+    assert conf.mode == 0o600 and conf.user == "heketi"
+    key = host.file("/etc/heketi/heketi_key")
+    assert key.mode == 0o600 and key.user == "heketi"
+    assert host.file("/usr/local/bin/heketi").linked_to.startswith("/opt/heketi/10.4.0-emulated/")
+
+
+def test_config_has_ssh_executor_and_strict_zones(host):
+    conf = json.loads(host.file("/etc/heketi/heketi.json").content_string)
+    ssh = conf["glusterfs"]["sshexec"]
+    assert conf["glusterfs"]["executor"] == "ssh"
+    assert ssh == {"keyfile": "/etc/heketi/heketi_key", "user": "root", "port": "22", "sudo": False,
+                   "fstab": "/etc/fstab"}
+    assert conf["use_auth"] is True and conf["jwt"]["admin"]["key"]
+    assert conf["glusterfs"]["pre_request_volume_options"] == "user.heketi.zone-checking strict"
+
+
+def test_heketi_key_runs_gluster_on_every_node(host):
+    for address in NODES:
+        out = host.check_output("ssh -i /etc/heketi/heketi_key -o BatchMode=yes -o StrictHostKeyChecking=no "
+                                "root@%s gluster --version" % address)
+        assert out.startswith("glusterfs 10.")
+
+
+def test_topology_applied_with_zones_and_tags(host):
+    info = host.ansible("metrostor.gluster.heketi_info",
+                        json.dumps({"heketi_url": "http://127.0.0.1:8080", "heketi_key": "lab-admin-secret",
+                                    "gather": ["clusters"]}), check=False)
+    clusters = info["clusters"]
+    assert len(clusters) == 1
+    seen = {}
+    for node in clusters[0]["node_infos"]:
+        seen[node["hostnames"]["manage"][0]] = (node["zone"], node["tags"]["arbiter"])
+        assert [d["name"] for d in node["devices"]] == ["/dev/vdc"]
+    assert seen == NODES
+
+
+def test_db_backup(host):
+    host.run_test("systemctl start heketi-db-backup.service")
+    listing = host.check_output("ls /var/backups/heketi")
+    newest = sorted(listing.split())[-1]
+    dump = json.loads(host.file("/var/backups/heketi/" + newest).content_string)
+    assert len(dump["nodeentries"]) == 5
+    assert host.service("heketi-db-backup.timer").is_enabled
