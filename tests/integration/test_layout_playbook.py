@@ -25,3 +25,9 @@ def test_lab_layout_is_valid():
     proc = run("inventories/lab/hosts.yml", "playbooks/validate_layout.yml")
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert "5 nodes per site" in proc.stdout
+
+
+def test_three_site_example_layout_is_valid():
+    proc = run("inventories/three_site/hosts.yml", "playbooks/validate_layout.yml")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert "'dc1': 2, 'dc2': 2, 'tb': 1" in proc.stdout

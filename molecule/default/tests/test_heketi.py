@@ -25,7 +25,9 @@ def test_config_has_ssh_executor_and_strict_zones(host):
     assert ssh == {"keyfile": "/etc/heketi/heketi_key", "user": "root", "port": "22", "sudo": False,
                    "fstab": "/etc/fstab"}
     assert conf["use_auth"] is True and conf["jwt"]["admin"]["key"]
-    assert conf["glusterfs"]["pre_request_volume_options"] == "user.heketi.zone-checking strict"
+    assert conf["glusterfs"]["zone_checking"] == "strict"
+    assert conf["glusterfs"]["pre_request_volume_options"] == (
+        "user.heketi.arbiter true, network.ping-timeout 4, cluster.quorum-type auto, cluster.server-quorum-type server")
 
 
 def test_heketi_key_runs_gluster_on_every_node(host):
