@@ -15,6 +15,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client im
     HeketiClient,
     HeketiError,
 )
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
 CONNECTION_ARGS = dict(
     heketi_url=dict(type="str", required=True, aliases=["url"], fallback=(env_fallback, ["HEKETI_CLI_SERVER"])),
@@ -67,6 +68,38 @@ class HeketiModule(object):
             self._before.update(before)
         if after:
             self._after.update(after)
+
+    def converge_tags_and_state(self, obj, kind, label, set_tags, set_state):
+        """Bring a node or device's tags and state to the module's ``tags``,
+        ``purge_tags`` and ``state``; returns the object as it now is.
+
+        ``failed`` from ``online`` goes through ``offline`` first, as Heketi requires.
+        """
+        p = self.params
+        actions = self.result["actions"]
+        if p["tags"] is not None:
+            tags = wanted_tags(obj.get("tags") or {}, p["tags"], p["purge_tags"])
+            if tags != (obj.get("tags") or {}):
+                actions.append("set tags of %s %s" % (kind, label))
+                if not self.check:
+                    set_tags(obj["id"], tags)
+                obj = dict(obj, tags=tags)
+        if p["state"] in ("online", "offline", "failed") and obj["state"] != p["state"]:
+            steps = ["offline", "failed"] if p["state"] == "failed" and obj["state"] == "online" else [p["state"]]
+            for step in steps:
+                actions.append("set %s %s %s" % (kind, label, step))
+                if not self.check:
+                    set_state(obj["id"], step)
+            obj = dict(obj, state=p["state"])
+        return obj
+
+    def delete_if_present(self, kind, name, current, view, delete):
+        """The state=absent branch of the (block) volume modules."""
+        if current is not None:
+            self.result["actions"].append("delete %s %s" % (kind, name))
+            self.changed({name: view(current)}, {name: None})
+            if not self.check:
+                delete(current["id"])
 
     def fail(self, msg, **kwargs):
         self.module.fail_json(msg=msg, **kwargs)

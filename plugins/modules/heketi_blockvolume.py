@@ -100,11 +100,7 @@ class HeketiBlockVolumeModule(HeketiModule):
         current = find_by_name(self.client.blockvolume_list, self.client.blockvolume_info, name)
         if p["state"] == "absent":
             self.result["blockvolume"] = {}
-            if current is not None:
-                actions.append("delete block volume %s" % name)
-                self.changed({name: view(current)}, {name: None})
-                if not self.check:
-                    self.client.blockvolume_delete(current["id"])
+            self.delete_if_present("block volume", name, current, view, self.client.blockvolume_delete)
             return
         if current is None:
             if not p["size"] or p["size"] < 1:

@@ -143,20 +143,7 @@ class HeketiDeviceModule(HeketiModule):
             if dev is None:
                 self.fail("Heketi accepted device %s on %s but does not list it" % (p["name"], p["node"]))
         before = device_view(dev)
-        if p["tags"] is not None:
-            tags = wanted_tags(dev.get("tags") or {}, p["tags"], p["purge_tags"])
-            if tags != (dev.get("tags") or {}):
-                actions.append("set tags of device %s" % key)
-                if not self.check:
-                    self.client.device_set_tags(dev["id"], tags)
-                dev = dict(dev, tags=tags)
-        if p["state"] in ("online", "offline", "failed") and dev["state"] != p["state"]:
-            steps = ["offline", "failed"] if p["state"] == "failed" and dev["state"] == "online" else [p["state"]]
-            for step in steps:
-                actions.append("set device %s %s" % (key, step))
-                if not self.check:
-                    self.client.device_state(dev["id"], step)
-            dev = dict(dev, state=p["state"])
+        dev = self.converge_tags_and_state(dev, "device", key, self.client.device_set_tags, self.client.device_state)
         if actions and not actions[0].startswith("add device"):
             self.changed({key: before}, {key: device_view(dev)})
         if actions and not self.check:

@@ -108,7 +108,6 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup im
     node_view,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import remove_node
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
 
 class HeketiNodeModule(HeketiModule):
@@ -164,20 +163,7 @@ class HeketiNodeModule(HeketiModule):
             if p["cluster"] and node["cluster"] != p["cluster"]:
                 self.fail("Node %s belongs to cluster %s, not %s" % (name, node["cluster"], p["cluster"]))
         before = node_view(node)
-        if p["tags"] is not None:
-            tags = wanted_tags(node.get("tags") or {}, p["tags"], p["purge_tags"])
-            if tags != (node.get("tags") or {}):
-                actions.append("set tags of node %s" % name)
-                if not self.check and node.get("id"):
-                    self.client.node_set_tags(node["id"], tags)
-                node = dict(node, tags=tags)
-        if p["state"] in ("online", "offline", "failed") and node["state"] != p["state"]:
-            steps = ["offline", "failed"] if p["state"] == "failed" and node["state"] == "online" else [p["state"]]
-            for step in steps:
-                actions.append("set node %s %s" % (name, step))
-                if not self.check:
-                    self.client.node_state(node["id"], step)
-            node = dict(node, state=p["state"])
+        node = self.converge_tags_and_state(node, "node", name, self.client.node_set_tags, self.client.node_state)
         if actions and before != node_view(node) and "add node" not in actions[0]:
             self.changed({name: before}, {name: node_view(node)})
         if node.get("id") and not self.check and actions:

@@ -167,11 +167,7 @@ class HeketiVolumeModule(HeketiModule):
         current = find_by_name(self.client.volume_list, self.client.volume_info, name)
         if p["state"] == "absent":
             self.result["volume"] = {}
-            if current is not None:
-                actions.append("delete volume %s" % name)
-                self.changed({name: view(current)}, {name: None})
-                if not self.check:
-                    self.client.volume_delete(current["id"])
+            self.delete_if_present("volume", name, current, view, self.client.volume_delete)
             return
         if current is None:
             self.result["volume"] = self.create(actions)
