@@ -34,7 +34,7 @@ class HeketiEmulator(object):
     """Start with ``start()``; ``url`` then points at it."""
 
     def __init__(self, admin_key="adminsecret", user_key="usersecret", pending_polls=1,
-                 max_inflight=8, device_size_gib=500, host="127.0.0.1", port=0):
+                 max_inflight=8, device_size_gib=500, host="127.0.0.1", port=0, tls=None):
         self.state = EmulatorState(device_size_gib=device_size_gib)
         self.admin_key = admin_key
         self.user_key = user_key
@@ -48,12 +48,18 @@ class HeketiEmulator(object):
         self._lock = threading.RLock()
         self.httpd = ThreadingHTTPServer((host, port), _make_handler(self))
         self.httpd.daemon_threads = True
+        self.tls = tls
+        if tls:  # (certfile, keyfile): serve HTTPS, as Heketi behind TLS
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self._thread = None
 
     @property
     def url(self):
         host, port = self.httpd.server_address[:2]
-        return "http://%s:%d" % (host, port)
+        return "%s://%s:%d" % ("https" if self.tls else "http", host, port)
 
     def start(self):
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},

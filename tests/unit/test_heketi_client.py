@@ -138,11 +138,13 @@ def test_conflict_is_typed(heketi):
     assert "contains volumes and/or nodes" in str(err.value)
 
 
-def test_unreachable_server_is_clear():
-    c = HeketiClient("http://127.0.0.1:9", key="k", retries=1, sleep=lambda s: None, timeout=2)
+def test_unreachable_server_is_retried_then_clear():
+    waits = []
+    c = HeketiClient("http://127.0.0.1:9", key="k", retries=2, backoff=0.25, sleep=waits.append, timeout=2)
     with pytest.raises(HeketiError) as err:
         c.cluster_list()
     assert "Cannot reach Heketi at http://127.0.0.1:9" in str(err.value)
+    assert waits == [0.25, 0.5] and c.calls == 3
 
 
 @pytest.mark.parametrize("url", ["", "heketi:8080", "ftp://heketi"])
