@@ -28,6 +28,27 @@ def test_foreign_filesystem_is_not_wiped(playbook, host):
     host.run_test("rm -f %s" % marker)
 
 
+def test_foreign_ext4_needs_force_then_is_wiped(playbook, host):
+    # /dev/vdc is the lab's Heketi disk; the emulated Heketi never writes to it, so it can be borrowed.
+    host.run_test("wipefs -a /dev/vdc && mkfs.ext4 -q -L foreign /dev/vdc")
+    try:
+        bricks = {"gluster_bricks": [{"device": "/dev/vdb", "name": "brick1"}, {"device": "/dev/vdc", "name": "brick2"}]}
+        rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
+        assert rc != 0 and "/dev/vdc on gl-a2 already holds ext4 labelled foreign" in out
+        assert host.check_output("blkid -o value -s TYPE /dev/vdc") == "ext4"
+        assert not host.mount_point("/bricks/brick2").exists
+        rc, out, recap = playbook("--limit", "gl-a2", "-e", json.dumps(dict(bricks, gluster_force_wipe=True)))
+        assert rc == 0, out[-3000:]
+        assert host.check_output("blkid -o value -s LABEL /dev/vdc") == "gl-brick2"
+        assert host.mount_point("/bricks/brick2").filesystem == "xfs"
+        # the existing brick1 was left alone
+        assert host.mount_point("/bricks/brick1").exists
+        rc, out, recap = playbook("--limit", "gl-a2", "-e", json.dumps(dict(bricks, gluster_force_wipe=True)))
+        assert rc == 0 and recap["gl-a2"]["changed"] == 0, out[-3000:]
+    finally:
+        host.run("umount /bricks/brick2; sed -i '\\#/bricks/brick2#d' /etc/fstab; wipefs -a /dev/vdc")
+
+
 def test_unreachable_peer_is_refused_before_probing(host):
     before = host.check_output("gluster --mode=script pool list")
     try:  # testinfra returns a failed module's result (older versions raised)
