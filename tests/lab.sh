@@ -11,5 +11,19 @@ cleanup() { [ "$keep" = 1 ] || lab/lab down --purge || true; }
 trap cleanup EXIT
 lab/lab down --purge >/dev/null 2>&1 || true
 lab/lab up
+
+# Check mode on the fresh lab: predicts changes, fails nowhere, installs nothing.
+mkdir -p .lab
+if ! ansible-playbook playbooks/site.yml --check > .lab/check-fresh.log 2>&1; then
+  tail -40 .lab/check-fresh.log; echo "lab: site.yml --check failed on the fresh lab"; exit 1
+fi
+grep -Eq 'changed=[1-9]' .lab/check-fresh.log || { echo "lab: check mode predicted no change on a fresh lab"; exit 1; }
+for h in gl-a1 gl-c1; do
+  if lab/lab ssh "$h" 'dpkg -s glusterfs-server >/dev/null 2>&1 || test -e /etc/heketi'; then
+    echo "lab: check mode changed $h"; exit 1
+  fi
+done
+echo "lab: site.yml --check on the fresh lab predicted changes and changed nothing"
+
 molecule test -s default
 molecule test -s stretch
