@@ -57,3 +57,16 @@ def test_db_backup(host):
     dump = json.loads(host.file("/var/backups/heketi/" + newest).content_string)
     assert len(dump["nodeentries"]) == 5
     assert host.service("heketi-db-backup.timer").is_enabled
+
+
+def test_without_a_binary_the_role_says_so_and_skips_the_start(host, playbook):
+    host.run_test("mv /usr/local/bin/heketi /usr/local/bin/heketi.aside")
+    try:
+        rc, out, recap = playbook("--limit", "gl-c1", "-e", "heketi_install_from=none", playbook="playbooks/heketi.yml")
+        assert rc == 0, out[-3000:]
+        assert "No Heketi binary was supplied (heketi_install_from=none)" in out
+        start = out.split("TASK [metrostor.gluster.heketi : Heketi service]")[1].split("TASK [")[0]
+        assert "skipping: [gl-c1]" in start
+        assert recap["gl-c1"]["changed"] == 0
+    finally:
+        host.run_test("mv /usr/local/bin/heketi.aside /usr/local/bin/heketi")
