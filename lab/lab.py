@@ -407,25 +407,22 @@ def _site(args, lab):
     return args[0]
 
 
-def cmd_cut(args):
+def set_cut(args, cut):
     lab, _hosts = load_layout()
     site = _site(args, lab)
     state = load_state()
-    if site not in state["cut"]:
-        state["cut"].append(site)
+    state["cut"] = [s for s in state["cut"] if s != site] + ([site] if cut else [])
     apply_cuts(state)
     save_state(state)
-    log("site %s cut off from the other sites" % site)
+    log("site %s %s" % (site, "cut off from the other sites" if cut else "reconnected"))
+
+
+def cmd_cut(args):
+    set_cut(args, True)
 
 
 def cmd_heal(args):
-    lab, _hosts = load_layout()
-    site = _site(args, lab)
-    state = load_state()
-    state["cut"] = [s for s in state["cut"] if s != site]
-    apply_cuts(state)
-    save_state(state)
-    log("site %s reconnected" % site)
+    set_cut(args, False)
 
 
 def cmd_delay(args):
