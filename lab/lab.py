@@ -210,6 +210,7 @@ def apply_cuts(state):
 
 def teardown_network(lab, hosts):
     sh("nft delete table inet %s" % NFT_TABLE, check=False, stderr=subprocess.DEVNULL)
+    delay_chain(False)
     for name in hosts:
         sh(["ip", "netns", "del", netns(name)], check=False, stderr=subprocess.DEVNULL)
         outside = ("mv" + name)[:15]
@@ -337,6 +338,9 @@ def cmd_up(_args):
     setup_network(lab, hosts)
     state = load_state()
     apply_cuts(state)
+    if state.get("delay"):
+        apply_delays(lab, state)
+        save_state(state)
     pubkey = open(ssh_keypair() + ".pub").read()
     for name, hv in sorted(hosts.items()):
         hstate = state["hosts"].get(name, {})
@@ -381,6 +385,7 @@ def cmd_down(_args):
             sh(["umount", "-l", root], check=False)
         for loop in (hs.get("disks") or {}).values():
             sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)
+    stop_delayers(state)
     teardown_network(lab, hosts)
     if os.path.exists(OWNER):
         os.unlink(OWNER)
@@ -425,22 +430,80 @@ def cmd_heal(args):
     set_cut(args, False)
 
 
+DELAY_CHAIN = "MLAB-DELAY"
+
+
+def iptables(*args, check=True):
+    return sh(["iptables-legacy", "-w"] + list(args), check=check, stderr=subprocess.DEVNULL)
+
+
+def delay_chain(create):
+    """A chain of NFQUEUE rules, jumped to from FORWARD and OUTPUT (iptables-legacy)."""
+    for hook in ("FORWARD", "OUTPUT"):
+        while iptables("-D", hook, "-j", DELAY_CHAIN, check=False) == 0:
+            pass
+    iptables("-F", DELAY_CHAIN, check=False)
+    iptables("-X", DELAY_CHAIN, check=False)
+    if create:
+        iptables("-N", DELAY_CHAIN)
+        for hook in ("FORWARD", "OUTPUT"):
+            iptables("-I", hook, "-j", DELAY_CHAIN)
+
+
+def stop_delayers(state, sites=None):
+    for site, pid in list(state.get("delayers", {}).items()):
+        if sites is None or site in sites:
+            if alive(pid):
+                os.kill(pid, signal.SIGTERM)
+            del state["delayers"][site]
+
+
+def apply_delays(lab, state):
+    """Delay traffic towards each delayed site: netem where the kernel has it,
+    else NFQUEUE + lab/link_delay.py (a userspace delay of the same packets)."""
+    stop_delayers(state)
+    delay_chain(False)
+    netem_missing = False
+    for site in lab["sites"]:
+        sh(["tc", "qdisc", "del", "dev", bridge(site), "root"], check=False, stderr=subprocess.DEVNULL)
+    for index, (site, ms) in enumerate(sorted(state["delay"].items())):
+        if ms <= 0:
+            continue
+        if not netem_missing and sh(["tc", "qdisc", "add", "dev", bridge(site), "root", "netem", "delay",
+                                     "%dms" % ms], check=False, stderr=subprocess.DEVNULL) == 0:
+            continue
+        netem_missing = True
+        if not state.get("delayers"):
+            state["delayers"] = {}
+            delay_chain(True)
+        queue = 100 + index
+        proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "lab", "link_delay.py"), str(queue), str(ms)],
+                                start_new_session=True, stdin=subprocess.DEVNULL)
+        state["delayers"][site] = proc.pid
+        time.sleep(0.3)
+        if proc.poll() is not None:
+            raise SystemExit("lab: the userspace link delay did not start (is NetfilterQueue installed? "
+                             "run scripts/bootstrap.sh)")
+        iptables("-A", DELAY_CHAIN, "-o", bridge(site), "-j", "NFQUEUE", "--queue-num", str(queue),
+                 "--queue-bypass")
+    return "netfilter queue" if netem_missing else "netem"
+
+
 def cmd_delay(args):
     lab, _hosts = load_layout()
     site = _site(args, lab)
-    if len(args) < 2:
+    if len(args) < 2 or not args[1].isdigit():
         raise SystemExit("lab: delay SITE MILLISECONDS (0 removes the delay)")
-    ms = int(args[1])
-    br = bridge(site)
-    sh(["tc", "qdisc", "del", "dev", br, "root"], check=False, stderr=subprocess.DEVNULL)
-    if ms > 0:
-        if sh(["tc", "qdisc", "add", "dev", br, "root", "netem", "delay", "%dms" % ms], check=False) != 0:
-            raise SystemExit("lab: this kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM); "
-                             "link delay cannot be emulated here")
     state = load_state()
-    state["delay"][site] = ms
+    state["delay"][site] = int(args[1])
+    if not state["delay"][site]:
+        del state["delay"][site]
+    how = apply_delays(lab, state)
     save_state(state)
-    log("site %s link delay %d ms" % (site, ms))
+    if int(args[1]):
+        log("traffic towards site %s delayed by %d ms (%s)" % (site, int(args[1]), how))
+    else:
+        log("site %s no longer delayed" % site)
 
 
 def cmd_ssh(args):
