@@ -118,3 +118,20 @@ def test_info_reads_everything_and_changes_nothing(run_module, heketi, stretched
     assert r["db_check"]["totalinconsistencies"] == 0 and r["operations"]["in_flight"] == 0
     r = run_module("heketi_info", {"gather": ["volumes"]})
     assert set(r) >= {"volumes"} and "clusters" not in r
+
+
+def test_disperse_and_distribute_only(run_module, heketi):
+    topo = three_site_topology()
+    for node in topo["clusters"][0]["nodes"]:
+        node["node"]["tags"] = {}
+    run_module("heketi_topology", {"topology": topo})
+    r = run_module("heketi_volume", {"name": "ec", "size": 8, "durability": "disperse",
+                                     "disperse_data": 4, "disperse_redundancy": 1})
+    assert r["diff"]["after"]["ec"]["disperse"] == "4+1" and len(r["volume"]["bricks"]) == 5
+    assert {b["size"] for b in r["volume"]["bricks"]} == {2 * 1024 * 1024}  # 8 GiB over 4 data bricks
+    assert not run_module("heketi_volume", {"name": "ec", "size": 8, "durability": "disperse",
+                                            "disperse_data": 4, "disperse_redundancy": 1})["changed"]
+    r = run_module("heketi_volume", {"name": "plain", "size": 3, "durability": "none"})
+    assert len(r["volume"]["bricks"]) == 1 and r["volume"]["durability"] == {"type": "none"}
+    r = run_module("heketi_volume", {"name": "ec", "size": 8}, expect_fail=True)
+    assert "durability is 'disperse', wanted 'replicate'" in r["msg"]
