@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
 import time
 
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
@@ -190,6 +191,9 @@ class HeketiClient(object):
             try:
                 resp = self._raw(method, path, data)
             except (URLError, socket.timeout, socket.error) as err:
+                if isinstance(getattr(err, "reason", err), ssl.SSLError):  # retrying cannot help
+                    raise HeketiError("TLS error talking to Heketi at %s: %s" % (self.base, getattr(err, "reason", err)),
+                                      method=method, path=path)
                 if attempt >= self.retries:
                     raise HeketiError("Cannot reach Heketi at %s: %s" % (self.base, getattr(err, "reason", err)),
                                       method=method, path=path)

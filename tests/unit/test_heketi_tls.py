@@ -43,11 +43,14 @@ def test_https_with_ca(tls_heketi, certs):
     assert c.cluster_list() == []
 
 
-def test_https_unknown_ca_is_refused(tls_heketi):
-    c = HeketiClient(tls_heketi.url, key="adminsecret", retries=0, sleep=lambda s: None)
+def test_https_unknown_ca_is_refused_without_retrying(tls_heketi):
+    waits = []
+    c = HeketiClient(tls_heketi.url, key="adminsecret", retries=3, sleep=waits.append)
     with pytest.raises(HeketiError) as err:
         c.cluster_list()
+    assert "TLS error talking to Heketi" in str(err.value)
     assert "CERTIFICATE_VERIFY_FAILED" in str(err.value) or "certificate verify failed" in str(err.value)
+    assert waits == [] and c.calls == 1
 
 
 def test_https_without_validation(tls_heketi):
