@@ -56,7 +56,21 @@ def test_db_backup(host):
     newest = sorted(listing.split())[-1]
     dump = json.loads(host.file("/var/backups/heketi/" + newest).content_string)
     assert len(dump["nodeentries"]) == 5
+    assert host.file("/var/backups/heketi/" + newest).mode == 0o600
     assert host.service("heketi-db-backup.timer").is_enabled
+
+
+def test_db_backup_retention(host):
+    # 60 older backups: the next run keeps the newest 48 (heketi_backup_retention), this one included
+    host.run_test("rm -f /var/backups/heketi/heketi-2020*")
+    real = len(host.check_output("ls /var/backups/heketi").split())
+    host.run_test("for i in $(seq -w 1 60); do touch /var/backups/heketi/heketi-20200101T0000${i}Z.db; done")
+    host.run_test("systemctl start heketi-db-backup.service")
+    kept = sorted(host.check_output("ls /var/backups/heketi").split())
+    dropped = 60 + real + 1 - 48
+    assert len(kept) == 48
+    assert kept[0] == "heketi-20200101T0000%02dZ.db" % (dropped + 1), kept[:3]
+    assert not kept[-1].startswith("heketi-2020")
 
 
 def test_without_a_binary_the_role_says_so_and_skips_the_start(host, playbook):
