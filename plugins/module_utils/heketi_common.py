@@ -30,6 +30,14 @@ CONNECTION_ARGS = dict(
     retries=dict(type="int", default=5),
 )
 
+# Options of the modules that converge a node's or device's tags and state
+# (see HeketiModule.converge_tags_and_state).
+TAGS_AND_STATE_ARGS = dict(
+    tags=dict(type="dict"),
+    purge_tags=dict(type="bool", default=True),
+    state=dict(type="str", default="present", choices=["present", "online", "offline", "failed", "absent"]),
+)
+
 
 class HeketiModule(object):
     """Base for the heketi_* modules.

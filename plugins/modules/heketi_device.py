@@ -89,7 +89,10 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import (
+    TAGS_AND_STATE_ARGS,
+    HeketiModule,
+)
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import (
     device_view,
     find_device,
@@ -104,11 +107,9 @@ class HeketiDeviceModule(HeketiModule):
     argument_spec = dict(
         node=dict(type="str", required=True),
         name=dict(type="str", required=True),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
         destroydata=dict(type="bool", default=False),
         force=dict(type="bool", default=False),
-        state=dict(type="str", default="present", choices=["present", "online", "offline", "failed", "absent"]),
+        **TAGS_AND_STATE_ARGS
     )
 
     def run(self):

@@ -99,6 +99,7 @@ api_calls:
 """
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import (
+    TAGS_AND_STATE_ARGS,
     HeketiModule,
     single_cluster_id,
 )
@@ -116,10 +117,8 @@ class HeketiNodeModule(HeketiModule):
         storage=dict(type="str"),
         zone=dict(type="int"),
         cluster=dict(type="str"),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=True),
-        state=dict(type="str", default="present", choices=["present", "online", "offline", "failed", "absent"]),
         remove_devices=dict(type="bool", default=False),
+        **TAGS_AND_STATE_ARGS
     )
 
     def run(self):
