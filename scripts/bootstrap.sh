@@ -33,4 +33,4 @@ fi
 COLL="$ROOT/.venv/collections"
 mkdir -p "$COLL/ansible_collections/metrostor"
 ln -sfn "$ROOT" "$COLL/ansible_collections/metrostor/gluster"
-echo "bootstrap: ok ($(.venv/bin/ansible --version | head -1))"
+echo "bootstrap: ok ($(.venv/bin/ansible --version | sed -n 1p))"
