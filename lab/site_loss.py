@@ -116,13 +116,16 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
                     "10.77.2.11:/" + vol, mountpoint], check=True)
     path = os.path.join(mountpoint, "records.log")
     writer = Writer(path)
+    cut = False
     try:
         writer.start()
         time.sleep(before)
         cut_at = time.monotonic()
         lab("cut", "a")
+        cut = True
         time.sleep(during)
         lab("heal", "a")
+        cut = False
         healed_at = time.monotonic()
         time.sleep(3)
         writer.stop.set()
@@ -155,7 +158,8 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
                 "heal_seconds": round(heal_seconds, 1), "data_bricks_identical": sums["gl-a1"] == sums["gl-b1"]}
     finally:
         writer.stop.set()
-        lab("heal", "a", check=False)
+        if cut:  # an error while site a was cut: do not leave the lab cut
+            lab("heal", "a", check=False)
         subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
 
 

@@ -129,7 +129,8 @@ class HeketiDeviceModule(HeketiModule):
                 self.changed({key: device_view(dev)}, {key: None})
                 remove_device(self.client, dev, actions, self.check)
             return
-        if dev is None:
+        added = dev is None
+        if added:
             if p["destroydata"] and not p["force"]:
                 self.fail("destroydata=true wipes whatever is on %s of %s; set force=true to confirm"
                           % (p["name"], p["node"]))
@@ -145,7 +146,7 @@ class HeketiDeviceModule(HeketiModule):
                 self.fail("Heketi accepted device %s on %s but does not list it" % (p["name"], p["node"]))
         before = device_view(dev)
         dev = self.converge_tags_and_state(dev, "device", key, self.client.device_set_tags, self.client.device_state)
-        if actions and not actions[0].startswith("add device"):
+        if actions and not added:  # an added device's diff was recorded when it was added
             self.changed({key: before}, {key: device_view(dev)})
         if actions and not self.check:
             dev = self.client.device_info(dev["id"])

@@ -109,6 +109,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup im
     node_view,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import remove_node
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
 
 class HeketiNodeModule(HeketiModule):
@@ -138,11 +139,12 @@ class HeketiNodeModule(HeketiModule):
             remove_node(self.client, node, actions, self.check)
             return
         storage = p["storage"] or p["manage"]
-        if node is None:
+        added = node is None
+        if added:
             if not p["zone"]:
                 self.fail("zone is required to add node %s (a positive integer: the site number)" % name)
             cluster = single_cluster_id(self.client, p["cluster"])
-            tags = dict(p["tags"] or {})
+            tags = wanted_tags({}, p["tags"], True)  # as converge_tags_and_state will compare them
             actions.append("add node %s to cluster %s in zone %d" % (name, cluster, p["zone"]))
             after = {"zone": p["zone"], "storage": storage, "tags": tags, "state": "online", "devices": {}}
             self.changed({name: None}, {name: after})
@@ -163,7 +165,7 @@ class HeketiNodeModule(HeketiModule):
                 self.fail("Node %s belongs to cluster %s, not %s" % (name, node["cluster"], p["cluster"]))
         before = node_view(node)
         node = self.converge_tags_and_state(node, "node", name, self.client.node_set_tags, self.client.node_state)
-        if actions and before != node_view(node) and "add node" not in actions[0]:
+        if not added and before != node_view(node):  # an added node's diff was recorded when it was added
             self.changed({name: before}, {name: node_view(node)})
         if node.get("id") and not self.check and actions:
             node = self.client.node_info(node["id"])
