@@ -38,6 +38,8 @@ BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "openssh-server", "python3",
 REPO_PACKAGES = ["glusterfs-server", "glusterfs-client", "xfsprogs", "lvm2", "thin-provisioning-tools", "attr",
                  "rsync", "openssl", "python3-cryptography"]
 NFT_TABLE = "mlab"
+# The real Heketi that `lab up` packs as a release archive (shared/heketi: upstream v10 from source).
+HEKETI_VERSION = "10.4.1"
 
 
 def log(msg):
@@ -134,11 +136,32 @@ def build_image():
 
 
 def heketi_release():
-    """The stand-in Heketi release archive (built from the TEST DOUBLE in tests/heketi_emulator)."""
-    out = os.path.join(CACHE, "heketi-release-emulated.tar.gz")
-    sys.path.insert(0, os.path.join(ROOT, "tests", "heketi_emulator"))
-    import build_release_archive
-    build_release_archive.build(out)
+    """The real Heketi server packed as a release archive (heketi/heketi, as upstream's tarballs).
+
+    The binary is the one shared/heketi provides (upstream v10 built from
+    source), or, where it is missing, one built from its source archive by
+    scripts/build-heketi.sh.  The heketi role installs this archive through
+    its release-archive path, exactly as a site installs upstream's tarball.
+    """
+    out = os.path.join(CACHE, "heketi-release-%s.tar.gz" % HEKETI_VERSION)
+    shared = os.path.normpath(os.path.join(ROOT, "..", "shared", "heketi"))
+    binary = os.environ.get("METROSTOR_HEKETI_BIN") or os.path.join(shared, "heketi")
+    if not os.access(binary, os.X_OK):
+        built = os.path.join(CACHE, "heketi-build")
+        sh(["bash", os.path.join(ROOT, "scripts", "build-heketi.sh"), shared, built])
+        binary = os.path.join(built, "heketi")
+    stamp = "%s %d %d" % (binary, os.path.getsize(binary), int(os.path.getmtime(binary)))
+    if os.path.exists(out) and open(out + ".source").read() == stamp:
+        return out
+    import tarfile
+    with tarfile.open(out + ".tmp", "w:gz") as tar:
+        info = tar.gettarinfo(binary, arcname="heketi/heketi")
+        info.mode, info.uid, info.gid, info.uname, info.gname = 0o755, 0, 0, "root", "root"
+        with open(binary, "rb") as handle:
+            tar.addfile(info, handle)
+    os.replace(out + ".tmp", out)
+    with open(out + ".source", "w") as handle:
+        handle.write(stamp)
     return out
 
 
