@@ -1,9 +1,15 @@
-"""Heketi on the tie-breaker host (the lab's stand-in binary is the emulation, a TEST DOUBLE):
-installed from the release archive, configured, reachable, SSH executor working, topology
-applied with zones per site and arbiter tags, DB backed up."""
+"""Heketi on the tie-breaker host: the real Heketi (upstream v10, built from source), installed
+from the release archive that `lab up` packs, configured, reachable, SSH executor key working,
+topology applied with zones per site and arbiter tags, DB backed up (also before every topology
+change).  The lab runs Heketi's mock executor (this kernel cannot activate LVM); the role refuses
+it anywhere else."""
 import json
+import os
+
+import yaml
 
 testinfra_hosts = ["gl-c1"]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 NODES = {"10.77.1.11": (1, "disabled"), "10.77.1.12": (1, "disabled"), "10.77.2.11": (2, "disabled"),
          "10.77.2.12": (2, "disabled"), "10.77.3.11": (3, "required")}
@@ -15,19 +21,30 @@ def test_service_and_files(host):
     assert conf.mode == 0o600 and conf.user == "heketi"
     key = host.file("/etc/heketi/heketi_key")
     assert key.mode == 0o600 and key.user == "heketi"
-    assert host.file("/usr/local/bin/heketi").linked_to.startswith("/opt/heketi/10.4.0-emulated/")
+    assert host.file("/usr/local/bin/heketi").linked_to == "/opt/heketi/10.4.1/heketi/heketi"
+    # the real server, not a stand-in
+    assert host.check_output("heketi --version").startswith("Heketi v10.4.1-1-ge08cc22d")
 
 
-def test_config_has_ssh_executor_and_strict_zones(host):
+def test_config_has_mock_executor_in_lab_only_and_strict_zones(host):
     conf = json.loads(host.file("/etc/heketi/heketi.json").content_string)
     ssh = conf["glusterfs"]["sshexec"]
-    assert conf["glusterfs"]["executor"] == "ssh"
+    assert conf["glusterfs"]["executor"] == "mock"  # inventories/lab only (no device-mapper here)
     assert ssh == {"keyfile": "/etc/heketi/heketi_key", "user": "root", "port": "22", "sudo": False,
                    "fstab": "/etc/fstab"}
     assert conf["use_auth"] is True and conf["jwt"]["admin"]["key"]
     assert conf["glusterfs"]["zone_checking"] == "strict"
-    assert conf["glusterfs"]["pre_request_volume_options"] == (
-        "user.heketi.arbiter true, network.ping-timeout 4, cluster.quorum-type auto, cluster.server-quorum-type server")
+    with open(os.path.join(ROOT, "roles", "heketi", "defaults", "main.yml")) as handle:
+        wanted = yaml.safe_load(handle)["heketi_volume_options"]
+    assert conf["glusterfs"]["pre_request_volume_options"] == ", ".join(wanted)
+    assert "user.heketi.arbiter true" not in wanted, "a plain replica-3 volume must stay plain"
+
+
+def test_mock_executor_refused_outside_the_lab(playbook):
+    rc, out, recap = playbook("--limit", "gl-c1", "-e", "heketi_lab_allow_mock_executor=false",
+                              playbook="playbooks/heketi.yml")
+    assert rc != 0 and "heketi_executor=mock is Heketi's test executor" in out, out[-3000:]
+    assert recap["gl-c1"]["changed"] == 0
 
 
 def test_heketi_key_runs_gluster_on_every_node(host):
@@ -50,14 +67,37 @@ def test_topology_applied_with_zones_and_tags(host):
     assert seen == NODES
 
 
+def backups(host):
+    return sorted(host.check_output("ls /var/backups/heketi").split())
+
+
 def test_db_backup(host):
     host.run_test("systemctl start heketi-db-backup.service")
-    listing = host.check_output("ls /var/backups/heketi")
-    newest = sorted(listing.split())[-1]
-    dump = json.loads(host.file("/var/backups/heketi/" + newest).content_string)
+    newest = backups(host)[-1]
+    # a BoltDB file: the real server's own exporter reads it back
+    host.run_test("rm -f /tmp/backup.json && heketi db export --dbfile=/var/backups/heketi/%s "
+                  "--jsonfile=/tmp/backup.json" % newest)
+    dump = json.loads(host.file("/tmp/backup.json").content_string)
     assert len(dump["nodeentries"]) == 5
     assert host.file("/var/backups/heketi/" + newest).mode == 0o600
     assert host.service("heketi-db-backup.timer").is_enabled
+
+
+def test_topology_change_is_preceded_by_a_backup(host, playbook):
+    heketi = {"heketi_url": "http://127.0.0.1:8080", "heketi_key": "lab-admin-secret"}
+    # drift: someone retagged gl-a1's node by hand
+    host.ansible("metrostor.gluster.heketi_node", json.dumps(dict(heketi, manage="10.77.1.11", tags={
+        "arbiter": "supported"})), check=False)
+    before = backups(host)
+    rc, out, recap = playbook("--limit", "gl-c1", playbook="playbooks/heketi.yml")
+    assert rc == 0, out[-3000:]
+    after = backups(host)
+    assert len(set(after) - set(before)) == 1, (before[-3:], after[-3:])
+    assert out.index("Back up Heketi's DB before the topology changes") < out.index("Make Heketi match the topology")
+    # the topology is back, and a run with nothing to change takes no backup
+    rc, out, recap = playbook("--limit", "gl-c1", playbook="playbooks/heketi.yml")
+    assert rc == 0 and recap["gl-c1"]["changed"] == 0, out[-3000:]
+    assert backups(host) == after
 
 
 def test_db_backup_retention(host):
