@@ -5,7 +5,9 @@ Each host is a systemd-nspawn machine booting real systemd, built locally
 with debootstrap (no registry needed), on an overlay of one shared base
 image, in its own network namespace.  Hosts of one site share a bridge;
 the sites are routed through the root namespace, where a site can be cut
-(nftables) or, on kernels with sch_netem, delayed (tc netem).  Each storage
+(nftables) or, on kernels with sch_netem, delayed (tc netem).  BIRD in the
+root namespace plays the sites' router for floating addresses: it takes BGP
+sessions from the data-site hosts and routes the /32 each one announces.  Each storage
 host gets loop devices as its disks (/dev/vdb for bricks, /dev/vdc for Heketi).  An offline apt
 repository with Debian's GlusterFS packages is served to the hosts from a
 read-only bind mount, so the roles install GlusterFS with apt as on any site.
@@ -30,13 +32,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.path.join(ROOT, "inventories", "lab", "hosts.yml")
 WORK = os.path.join(ROOT, ".lab")
 CACHE = os.environ.get("METROSTOR_LAB_CACHE", "/var/lib/metrostor-lab")
-IMAGE_VERSION = "4"  # bump when the image recipe below changes
+IMAGE_VERSION = "5"  # bump when the image recipe below changes
 SUITE = "bookworm"
 MIRROR = os.environ.get("METROSTOR_LAB_MIRROR", "http://deb.debian.org/debian")
 BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "openssh-server", "python3", "python3-apt", "sudo",
-                 "iproute2", "iputils-ping", "procps", "ca-certificates", "kmod", "udev", "less", "nftables"]
+                 "iproute2", "iputils-ping", "procps", "ca-certificates", "kmod", "udev", "less", "nftables",
+                 "netbase"]  # netbase: /etc/services and /etc/protocols (rpcbind, NFSv3 locking)
 REPO_PACKAGES = ["glusterfs-server", "glusterfs-client", "xfsprogs", "lvm2", "thin-provisioning-tools", "attr",
-                 "rsync", "openssl", "python3-cryptography"]
+                 "rsync", "openssl", "python3-cryptography",
+                 # roles/nfs_ganesha: the NFS heads and their floating address
+                 "nfs-ganesha", "nfs-ganesha-gluster", "keepalived", "bird2",
+                 # roles/kubernetes_node: the workers' clients (libnfs: this kernel has no NFS client)
+                 "nfs-common", "libnfs-utils"]
 NFT_TABLE = "mlab"
 # The real Heketi that `lab up` packs as a release archive (shared/heketi: upstream v10 from source).
 HEKETI_VERSION = "10.4.1"
@@ -192,12 +199,16 @@ def link_exists(name, ns=None):
 
 def setup_network(lab, hosts):
     sh("sysctl -qw net.ipv4.ip_forward=1")
+    # No ICMP redirects: a host must keep sending a floating address to the router,
+    # which knows where it lives now, not to the head that held it before.
+    sh("sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0")
     for site, net in lab["sites"].items():
         br = bridge(site)
         if not link_exists(br):
             sh(["ip", "link", "add", br, "type", "bridge"])
             sh(["ip", "addr", "add", net["gateway"] + "/" + str(net["prefix"]), "dev", br])
         sh(["ip", "link", "set", br, "up"])
+        sh(["sysctl", "-qw", "net.ipv4.conf.%s.send_redirects=0" % br])
     existing = sh(["ip", "netns", "list"], capture=True)
     for name, hv in hosts.items():
         ns = netns(name)
@@ -242,6 +253,71 @@ def teardown_network(lab, hosts):
     for site in lab["sites"]:
         if link_exists(bridge(site)):
             sh(["ip", "link", "del", bridge(site)], check=False)
+
+
+# -- router -----------------------------------------------------------------
+def router_dir():
+    return os.path.join(WORK, "router")
+
+
+def router_config(lab, hosts):
+    """BIRD for the root namespace: passive BGP towards every host of the peer
+    sites, accepting only /32 routes inside the floating network."""
+    router = lab["router"]
+    first_gateway = lab["sites"][sorted(lab["sites"])[0]]["gateway"]
+    lines = [
+        "# Written by lab/lab.py: the lab router's BGP side (root namespace).",
+        "router id %s;" % first_gateway,
+        'log "%s" all;' % os.path.join(router_dir(), "bird.log"),
+        "protocol device { scan time 10; }",
+        "filter floating_routes { if net ~ [ %s{32,32} ] then accept; reject; }" % router["floating_network"],
+        "protocol kernel { ipv4 { import none; export filter floating_routes; }; }",
+        "template bgp lab_host {",
+        "  local as %d;" % router["as"],
+        "  passive on;",
+        "  hold time 3; keepalive time 1; connect retry time 1; error wait time 1, 5;",
+        "  ipv4 { import filter floating_routes; export none; };",
+        "}",
+    ]
+    for name, hv in sorted(hosts.items()):
+        if hv["lab_site"] in router["peer_sites"]:
+            lines.append("protocol bgp %s from lab_host { neighbor %s as %d; local %s; }" % (
+                name.replace("-", "_"), hv["ansible_host"], router["peer_as"],
+                lab["sites"][hv["lab_site"]]["gateway"]))
+    return "\n".join(lines) + "\n"
+
+
+def router_pid():
+    try:
+        with open(os.path.join(router_dir(), "bird.pid")) as handle:
+            return int(handle.read().strip())
+    except (IOError, ValueError):
+        return None
+
+
+def start_router(lab, hosts):
+    if not shutil.which("bird"):
+        raise SystemExit("lab: BIRD (Debian's bird2) is missing on this machine; run scripts/bootstrap.sh")
+    os.makedirs(router_dir(), exist_ok=True)
+    conf = os.path.join(router_dir(), "bird.conf")
+    with open(conf, "w") as handle:
+        handle.write(router_config(lab, hosts))
+    sock = os.path.join(router_dir(), "bird.ctl")
+    if alive(router_pid()):
+        sh(["birdc", "-s", sock, "configure"], stdout=subprocess.DEVNULL)
+        return
+    sh(["bird", "-c", conf, "-s", sock, "-P", os.path.join(router_dir(), "bird.pid")])
+    log("router: BIRD in the root namespace (AS %d) routes %s from sites %s" % (
+        lab["router"]["as"], lab["router"]["floating_network"], ", ".join(lab["router"]["peer_sites"])))
+
+
+def stop_router():
+    pid = router_pid()
+    if alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.time() + 10
+        while alive(pid) and time.time() < deadline:
+            time.sleep(0.2)
 
 
 # -- hosts ------------------------------------------------------------------
@@ -359,6 +435,7 @@ def cmd_up(_args):
     heketi_release()
     ensure_dbus()
     setup_network(lab, hosts)
+    start_router(lab, hosts)
     state = load_state()
     apply_cuts(state)
     if state.get("delay"):
@@ -409,6 +486,7 @@ def cmd_down(_args):
         for loop in (hs.get("disks") or {}).values():
             sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)
     stop_delayers(state)
+    stop_router()
     teardown_network(lab, hosts)
     if os.path.exists(OWNER):
         os.unlink(OWNER)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 APT_PACKAGES=(debootstrap systemd-container dbus apt-utils iproute2 nftables iptables libnetfilter-queue-dev
-              xfsprogs glusterfs-client openssh-client rsync)
+              xfsprogs glusterfs-client openssh-client rsync bird2)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
