@@ -123,7 +123,10 @@ class RealHeketi(object):
 
     kind = "real"
 
-    def __init__(self, admin_key="adminsecret", user_key="usersecret", glusterfs=None):
+    def __init__(self, admin_key="adminsecret", user_key="usersecret", glusterfs=None, tls=None):
+        # tls=(certfile, keyfile): Heketi's own HTTPS (enable_tls); ``url`` is then the server itself,
+        # https://10.79.255.2:PORT (put that address in the certificate), and nothing is recorded.
+        self.tls = tls
         self.admin_key = admin_key
         self.user_key = user_key
         self.glusterfs = dict(role_settings(), **(glusterfs or {}))
@@ -144,6 +147,8 @@ class RealHeketi(object):
                 "port": str(self.port), "use_auth": True,
                 "jwt": {"admin": {"key": self.admin_key}, "user": {"key": self.user_key}},
                 "backup_db_to_kube_secret": False,
+                "enable_tls": bool(self.tls), "cert_file": self.tls[0] if self.tls else "",
+                "key_file": self.tls[1] if self.tls else "",
                 "glusterfs": dict(self.glusterfs, executor="mock", db=os.path.join(self.tmp, "heketi.db"),
                                   loglevel="info"),
             }
@@ -158,9 +163,17 @@ class RealHeketi(object):
             self._kill()
         else:
             raise Unavailable("the real Heketi did not start: %s" % self.server_log()[-1000:])
-        self.proxy = _RecordingProxy(self)
-        self.proxy.start()
+        if not self.tls:
+            self.proxy = _RecordingProxy(self)
+            self.proxy.start()
         return self
+
+    def _connection(self, timeout):
+        if self.tls:
+            import ssl
+            return http.client.HTTPSConnection(NS_ADDR, self.port, timeout=timeout,
+                                               context=ssl._create_unverified_context())
+        return http.client.HTTPConnection(NS_ADDR, self.port, timeout=timeout)
 
     def _wait_ready(self, timeout=15):
         deadline = time.time() + timeout
@@ -168,7 +181,7 @@ class RealHeketi(object):
             if self.proc.poll() is not None:
                 return False
             try:
-                conn = http.client.HTTPConnection(NS_ADDR, self.port, timeout=1)
+                conn = self._connection(1)
                 conn.request("GET", "/hello")
                 if conn.getresponse().status == 200:
                     return True
@@ -204,6 +217,8 @@ class RealHeketi(object):
     # -- what tests look at -----------------------------------------------------
     @property
     def url(self):
+        if self.tls:
+            return "https://%s:%d" % (NS_ADDR, self.port)
         return "http://127.0.0.1:%d" % self.proxy.port
 
     @property
@@ -221,7 +236,7 @@ class RealHeketi(object):
         """One raw request, signed; returns (status, headers, parsed-or-text body). Not logged."""
         from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import make_jwt
         key = self.admin_key if user == "admin" else self.user_key
-        conn = http.client.HTTPConnection(NS_ADDR, self.port, timeout=30)
+        conn = self._connection(30)
         headers = {"Authorization": "bearer " + make_jwt(user, key, method, path.split("?")[0])}
         data = None
         if body is not None:
