@@ -6,11 +6,14 @@ it anywhere else."""
 import json
 import os
 
+import pytest
 import yaml
 
 testinfra_hosts = ["gl-c1"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
+HEKETI = {"heketi_url": "https://127.0.0.1:8080", "heketi_key": "lab-admin-secret",
+          "ca_path": "/etc/heketi/tls/ca.crt"}
 NODES = {"10.77.1.11": (1, "disabled"), "10.77.1.12": (1, "disabled"), "10.77.2.11": (2, "disabled"),
          "10.77.2.12": (2, "disabled"), "10.77.3.11": (3, "required")}
 
@@ -30,8 +33,9 @@ def test_config_has_mock_executor_in_lab_only_and_strict_zones(host):
     conf = json.loads(host.file("/etc/heketi/heketi.json").content_string)
     ssh = conf["glusterfs"]["sshexec"]
     assert conf["glusterfs"]["executor"] == "mock"  # inventories/lab only (no device-mapper here)
-    assert ssh == {"keyfile": "/etc/heketi/heketi_key", "user": "root", "port": "22", "sudo": False,
+    assert ssh == {"keyfile": "/etc/heketi/heketi_key", "user": "heketi-exec", "port": "22", "sudo": True,
                    "fstab": "/etc/fstab"}
+    assert conf["enable_tls"] is True and conf["cert_file"] == "/etc/heketi/tls/heketi.crt"
     assert conf["use_auth"] is True and conf["jwt"]["admin"]["key"]
     assert conf["glusterfs"]["zone_checking"] == "strict"
     with open(os.path.join(ROOT, "roles", "heketi", "defaults", "main.yml")) as handle:
@@ -47,17 +51,59 @@ def test_mock_executor_refused_outside_the_lab(playbook):
     assert recap["gl-c1"]["changed"] == 0
 
 
+SSH = "ssh -i %s -o BatchMode=yes -o StrictHostKeyChecking=no -o ConnectTimeout=5 heketi-exec@%s %s"
+
+
 def test_heketi_key_runs_gluster_on_every_node(host):
     for address in NODES:
-        out = host.check_output("ssh -i /etc/heketi/heketi_key -o BatchMode=yes -o StrictHostKeyChecking=no "
-                                "root@%s gluster --version" % address)
+        out = host.check_output(SSH % ("/etc/heketi/heketi_key", address, "sudo gluster --version"))
         assert out.startswith("glusterfs 10.")
 
 
+def test_executor_may_sudo_only_what_heketi_runs(host):
+    run = host.run(SSH % ("/etc/heketi/heketi_key", "10.77.1.11", "sudo -n id"))
+    assert run.rc != 0 and "not allowed to execute" in run.stderr, run.stderr
+    sudoers = host.check_output(SSH % ("/etc/heketi/heketi_key", "10.77.1.11", "sudo -n -l"))
+    assert "/usr/sbin/lvm" in sudoers and "/usr/sbin/gluster" in sudoers and "(root) NOPASSWD: ALL" not in sudoers
+
+
+def test_executor_key_refused_from_a_host_that_is_not_heketi(host, ansible_host_for):
+    other = ansible_host_for("gl-a1")
+    key = host.file("/etc/heketi/heketi_key").content_string
+    other.run_test("install -m 0600 /dev/null /root/stolen_key && cat > /root/stolen_key <<'EOF'\n%sEOF" % key)
+    try:
+        run = other.run(SSH % ("/root/stolen_key", "10.77.2.11", "true"))
+        assert run.rc == 255 and "Permission denied" in run.stderr, run.stderr
+    finally:
+        other.run("rm -f /root/stolen_key")
+    # the same key from the Heketi host works, but gets no terminal
+    assert host.run(SSH % ("/etc/heketi/heketi_key", "10.77.2.11", "true")).rc == 0
+    tty = host.run(SSH.replace("ssh ", "ssh -tt ") % ("/etc/heketi/heketi_key", "10.77.2.11", "tty"))
+    assert "PTY allocation request failed" in tty.stderr, tty.stderr
+
+
+def test_a_from_list_that_locks_heketi_out_is_refused(playbook):
+    rc, out, recap = playbook("--limit", "gl-c1", "-e", '{"heketi_ssh_allowed_from": ["10.99.0.0/16"]}',
+                              playbook="playbooks/heketi.yml")
+    assert rc != 0 and "lets in none of gl-c1's addresses" in out and "locked out" in out, out[-3000:]
+    assert recap["gl-c1"]["changed"] == 0
+
+
+def test_heketi_answers_only_over_https(host):
+    plain = host.run("python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/hello')\"")
+    assert plain.rc != 0
+    tls = host.check_output("python3 -c \"import ssl, urllib.request; print(urllib.request.urlopen("
+                            "'https://127.0.0.1:8080/hello', context=ssl.create_default_context("
+                            "cafile='/etc/heketi/tls/ca.crt')).read().decode())\"")
+    assert tls == "Hello from Heketi"
+    # the modules verify the certificate by default: without the CA, they refuse
+    with pytest.raises(host.ansible.AnsibleException) as refused:
+        host.ansible("metrostor.gluster.heketi_info", json.dumps(dict(HEKETI, ca_path=None)), check=False)
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.value.result["msg"], refused.value.result
+
+
 def test_topology_applied_with_zones_and_tags(host):
-    info = host.ansible("metrostor.gluster.heketi_info",
-                        json.dumps({"heketi_url": "http://127.0.0.1:8080", "heketi_key": "lab-admin-secret",
-                                    "gather": ["clusters"]}), check=False)
+    info = host.ansible("metrostor.gluster.heketi_info", json.dumps(dict(HEKETI, gather=["clusters"])), check=False)
     clusters = info["clusters"]
     assert len(clusters) == 1
     seen = {}
@@ -84,7 +130,7 @@ def test_db_backup(host):
 
 
 def test_topology_change_is_preceded_by_a_backup(host, playbook):
-    heketi = {"heketi_url": "http://127.0.0.1:8080", "heketi_key": "lab-admin-secret"}
+    heketi = HEKETI
     # drift: someone retagged gl-a1's node by hand
     host.ansible("metrostor.gluster.heketi_node", json.dumps(dict(heketi, manage="10.77.1.11", tags={
         "arbiter": "supported"})), check=False)
