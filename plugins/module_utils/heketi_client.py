@@ -362,8 +362,27 @@ class HeketiClient(object):
     def db_check(self):
         return self.request("GET", "/db/check")
 
+    def db_dump(self):
+        """The whole database in one answer (admin key only): clusterentries,
+        nodeentries, deviceentries, brickentries, volumeentries,
+        blockvolumeentries, dbattributeentries, pendingoperations."""
+        return self.request("GET", "/db/dump")
+
     def operations(self):
         return self.request("GET", "/operations")
+
+    def operations_pending(self):
+        """Pending operations: [{id, type_name, status, sub_status}]."""
+        return self.request("GET", "/operations/pending").get("pendingoperations") or []
+
+    def operation_details(self, operation_id):
+        """One pending operation with its ``changes`` ([{id, description}])."""
+        return self.request("GET", "/operations/pending/%s" % operation_id)
+
+    def operations_cleanup(self, operation_ids=None):
+        """Ask Heketi to clean up stale/failed pending operations (all, or these ids)."""
+        return self.request("POST", "/operations/pending/cleanup",
+                            {"operations": list(operation_ids)} if operation_ids else {})
 
     def backup_db(self):
         return self.get_raw("/backup/db")

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
@@ -14,6 +15,10 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import (
     HeketiClient,
     HeketiError,
+)
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_pending import (
+    OperationsPending,
+    check_no_pending_operations,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
@@ -46,10 +51,19 @@ class HeketiModule(object):
     ``run()``, which fills ``self.result`` and uses ``self.changed(before,
     after)`` to record a change with its diff.  In check mode ``self.check``
     is true and ``run`` must not call mutating API methods.
+
+    The pending-operations guard: before the first request that would change
+    Heketi (any method but GET), and in check mode when a change is
+    predicted, Heketi's pending operations are read (``GET /operations``);
+    while any is stale or failed, or still in flight after ``poll_timeout``,
+    the module fails naming them and nothing is changed.  A run that changes
+    nothing sends no extra request.  ``guard_pending_operations = False``
+    turns it off (heketi_operations, whose cleanup is the way out).
     """
 
     argument_spec = {}
     module_kwargs = {}
+    guard_pending_operations = True
 
     def __init__(self):
         spec = dict(CONNECTION_ARGS)
@@ -68,6 +82,30 @@ class HeketiModule(object):
                 poll_interval=p["poll_interval"], poll_timeout=p["poll_timeout"], retries=p["retries"])
         except HeketiError as err:
             self.module.fail_json(msg=str(err))
+        self._guarded = False
+        if self.guard_pending_operations:
+            self._guard_changes()
+
+    def _guard_changes(self):
+        """Run the pending-operations check once, before the first request that changes Heketi."""
+        request = self.client.request
+
+        def guarded_request(method, path, data=None):
+            if method != "GET":
+                self.refuse_if_operations_pending()
+            return request(method, path, data)
+
+        self.client.request = guarded_request
+
+    def refuse_if_operations_pending(self):
+        """Raise OperationsPending (nothing changed yet) while Heketi has pending operations."""
+        if self._guarded:
+            return
+        self._guarded = True
+        p = self.params
+        unchecked = check_no_pending_operations(self.client, p["poll_timeout"], p["poll_interval"], time.sleep)
+        if unchecked:
+            self.module.warn(unchecked)
 
     def changed(self, before=None, after=None):
         """Mark a change; ``before``/``after`` are merged into the diff."""
@@ -118,6 +156,11 @@ class HeketiModule(object):
     def main(self):
         try:
             self.run()
+            if self.check and self.result["changed"] and self.guard_pending_operations:
+                self.refuse_if_operations_pending()  # a real run would be refused: say so now
+        except OperationsPending as err:
+            self.module.fail_json(msg=str(err), pending_operations=err.operations, changed=False,
+                                  planned=self.result.get("actions", []), api_calls=self.client.calls)
         except HeketiError as err:
             self.module.fail_json(msg="Heketi: %s" % err, status=err.status,
                                   exception=traceback.format_exc(), **self.partial())

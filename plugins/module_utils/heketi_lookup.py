@@ -8,20 +8,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_state import load_state
+
 
 def load_clusters(client):
     """All clusters with their full node infos: {cluster_id: {"info", "nodes"}}.
 
-    Costs 1 + clusters + nodes GETs: node info already embeds its devices.
+    One ``GET /db/dump`` with an admin key; otherwise 1 + clusters + nodes
+    GETs (see heketi_state.load_state).
     """
-    found = {}
-    for cid in client.cluster_list():
-        info = client.cluster_info(cid)
-        nodes = {}
-        for nid in info.get("nodes") or []:
-            nodes[nid] = client.node_info(nid)
-        found[cid] = {"info": info, "nodes": nodes}
-    return found
+    return load_state(client).clusters
 
 
 def find_node(clusters, manage):

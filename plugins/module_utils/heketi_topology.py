@@ -16,11 +16,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiError
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import load_clusters
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import (
     remove_device,
     remove_node,
 )
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_state import load_state
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
 
@@ -80,6 +80,7 @@ class TopologyReconciler(object):
         self.before = {}
         self.after = {}
         self.cluster_ids = []
+        self.state_source = None
 
     def step(self, description, fn):
         self.steps.append((description, fn))
@@ -90,7 +91,9 @@ class TopologyReconciler(object):
 
     # -- planning ------------------------------------------------------------
     def plan(self):
-        current = load_clusters(self.client)
+        state = load_state(self.client)  # one GET /db/dump with an admin key
+        self.state_source = state.source
+        current = state.clusters
         by_manage = {}
         for cid, entry in current.items():
             for node in entry["nodes"].values():

@@ -20,6 +20,7 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .db_dump import db_dump
 from .jwt_check import JwtRejected, verify
 from .state import ApiError, EmulatorState, new_id
 
@@ -163,6 +164,7 @@ def _make_handler(emu):
                                                         or "/blockvolumes/" + m.group(1))),
         ("DELETE", r"/blockvolumes/(\w+)", async_(lambda m, b: st._blockvolume(m.group(1)),
                                                   lambda m, b: st.blockvolume_delete(m.group(1)))),
+        ("GET", r"/db/dump", sync(lambda m, b: (200, db_dump(st)))),
         ("GET", r"/db/check", sync(lambda m, b: (200, {"clusters": {"inconsistencies": None},
                                                        "nodes": {"inconsistencies": None},
                                                        "devices": {"inconsistencies": None},
