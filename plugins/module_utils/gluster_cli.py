@@ -106,13 +106,23 @@ class GlusterCli(object):
         vol = root.find(".//volume")
         if vol is None:
             return None
-        bricks = [b.findtext("name") or (b.text or "").strip() for b in vol.iter("brick")]
-        arbiters = [b.findtext("name") for b in vol.iter("brick") if b.findtext("isArbiter") == "1"]
-        options = dict((o.findtext("name"), o.findtext("value")) for o in vol.iter("option"))
-        return {"name": vol.findtext("name"), "status": vol.findtext("statusStr"),
-                "type": vol.findtext("typeStr"), "replica": int(vol.findtext("replicaCount") or 1),
-                "arbiter_count": int(vol.findtext("arbiterCount") or 0), "bricks": bricks,
-                "arbiter_bricks": arbiters, "options": options}
+        return parse_volume(vol)
+
+    def volume_infos(self, timeout=None):
+        """Every volume of the pool: {name: volume info dict}."""
+        root = self.run_xml((["--timeout=%d" % timeout] if timeout else []) + ["volume", "info", "all"])
+        return dict((v.findtext("name"), parse_volume(v)) for v in root.iter("volume") if v.findtext("name"))
+
+
+def parse_volume(vol):
+    """One ``<volume>`` element of ``gluster volume info --xml``."""
+    bricks = [b.findtext("name") or (b.text or "").strip() for b in vol.iter("brick")]
+    arbiters = [b.findtext("name") for b in vol.iter("brick") if b.findtext("isArbiter") == "1"]
+    options = dict((o.findtext("name"), o.findtext("value")) for o in vol.iter("option"))
+    return {"name": vol.findtext("name"), "status": vol.findtext("statusStr"),
+            "type": vol.findtext("typeStr"), "replica": int(vol.findtext("replicaCount") or 1),
+            "arbiter_count": int(vol.findtext("arbiterCount") or 0), "bricks": bricks,
+            "arbiter_bricks": arbiters, "options": options}
 
 
 def reachable(host, port=GLUSTERD_PORT, timeout=3.0):
