@@ -59,19 +59,25 @@ def populate(client):
 def emulation_normalised(state):
     """The emulation's per-object answers differ from the real server's in ways the real server is
     right about (it omits empty tags, lists a node's devices in id order, computes mount hosts from
-    the cluster's nodes, not the bricks): compare the emulation on what it models."""
+    the cluster's nodes, not the bricks, and adds fields): compare the emulation on what it models."""
+    def device(d):
+        d = dict(d, bricks=sorted(b["id"] for b in d["bricks"]))
+        return dict((k, v) for k, v in d.items() if not (k == "tags" and not v) and k != "node")
+
     def node(n):
-        n = dict(n, devices=sorted((dict((k, v) for k, v in d.items() if not (k == "tags" and not v))
-                                    for d in n["devices"]), key=lambda d: d["id"]))
+        n = dict(n, devices=sorted((device(d) for d in n["devices"]), key=lambda d: d["id"]))
         return dict((k, v) for k, v in n.items() if not (k == "tags" and not v))
     clusters = dict((cid, {"info": dict(e["info"], nodes=sorted(e["info"]["nodes"]),
                                         volumes=sorted(e["info"]["volumes"]),
                                         blockvolumes=sorted(e["info"]["blockvolumes"])),
                            "nodes": dict((nid, node(n)) for nid, n in e["nodes"].items())})
                     for cid, e in state.clusters.items())
-    volumes = dict((vid, dict((k, v) for k, v in vol.items() if k in ("id", "name", "size", "cluster", "bricks")))
+    volumes = dict((vid, dict(dict((k, v) for k, v in vol.items() if k in ("id", "name", "size", "cluster")),
+                              bricks=sorted(b["id"] for b in vol["bricks"])))
                    for vid, vol in state.volumes.items())
-    return clusters, volumes, state.blockvolumes
+    blockvolumes = dict((bid, dict((k, v) for k, v in bv.items() if not (k == "auth" and not v)))
+                        for bid, bv in state.blockvolumes.items())
+    return clusters, volumes, blockvolumes
 
 
 def test_views_from_the_dump_are_the_per_object_answers(server):
