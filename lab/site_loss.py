@@ -16,10 +16,14 @@ Steps (the lab must be up and deployed with playbooks/site.yml):
 
 Prints and returns: the longest gap between two acknowledged writes (the
 stall, in seconds), acknowledged and lost record counts, heal time.
+
+The method is shared: cut_under_load(), wait_for_heal(), stall_after() and
+lost() work with any writer that has start(), stop(), acks (seq, monotonic
+time) and errors; lab/nfs_site_loss.py uses them with a writer on a lab
+host that writes through the floating NFS address.
 """
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -27,9 +31,10 @@ import sys
 import threading
 import time
 
+from records import record, present
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB = os.path.join(ROOT, "lab", "lab")
-RECORD = 512
 BRICKS = ["10.77.1.11:/bricks/brick1/{vol}", "10.77.2.11:/bricks/brick1/{vol}", "10.77.3.11:/bricks/brick1/{vol}"]
 STRETCH_OPTIONS = {
     "cluster.quorum-type": "auto",        # client quorum: writes need 2 of the 3 bricks
@@ -69,28 +74,23 @@ def make_volume(vol, ping_timeout):
     gluster("gl-b1", "volume start", vol)
 
 
-class Writer(threading.Thread):
-    """Appends fsync'ed records; an acknowledged record is one whose fsync returned."""
+class FuseWriter(threading.Thread):
+    """Appends fsync'ed records to a file on this machine's FUSE mount; an acknowledged
+    record is one whose fsync returned."""
 
     def __init__(self, path):
         super().__init__(daemon=True)
         self.path = path
         self.acks = []  # (seq, time acknowledged)
         self.errors = []
-        self.stop = threading.Event()
-
-    @staticmethod
-    def record(seq):
-        body = ("%012d" % seq).encode()
-        digest = hashlib.sha256(body).hexdigest().encode()
-        return (body + b" " + digest).ljust(RECORD - 1, b".") + b"\n"
+        self.halt = threading.Event()
 
     def run(self):
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         seq = 0
-        while not self.stop.is_set():
+        while not self.halt.is_set():
             try:
-                os.write(fd, self.record(seq))
+                os.write(fd, record(seq))
                 os.fsync(fd)
                 self.acks.append((seq, time.monotonic()))
                 seq += 1
@@ -100,11 +100,71 @@ class Writer(threading.Thread):
             time.sleep(0.05)
         os.close(fd)
 
+    def stop(self):
+        self.halt.set()
+        self.join(60)
 
-def heal_pending(vol):
-    out = gluster("gl-b1", "volume heal", vol, "info", check=False)
+    def present(self):
+        with open(self.path, "rb") as handle:
+            return present(handle.read())
+
+
+def heal_pending(vol, host="gl-b1"):
+    out = gluster(host, "volume heal", vol, "info", check=False)
     return sum(int(line.split(":")[1]) for line in out.splitlines() if line.startswith("Number of entries:")
                and line.split(":")[1].strip().isdigit())
+
+
+def cut_under_load(writer, site, before, during, after=3):
+    """Start the writer, cut SITE after BEFORE seconds, heal it DURING seconds later, stop the
+    writer AFTER seconds after that.  Returns the monotonic times of the cut and the heal.
+    The site is healed whatever happens."""
+    cut = False
+    try:
+        writer.start()
+        time.sleep(before)
+        cut_at = time.monotonic()
+        lab("cut", site)
+        cut = True
+        time.sleep(during)
+        lab("heal", site)
+        cut = False
+        healed_at = time.monotonic()
+        time.sleep(after)
+        return cut_at, healed_at
+    finally:
+        if cut:  # an error while the site was cut: do not leave the lab cut
+            lab("heal", site, check=False)
+        writer.stop()
+
+
+def wait_for_heal(vol, host="gl-b1", timeout=300):
+    """Trigger self-heal and wait until nothing is pending; returns what is still pending."""
+    gluster(host, "volume heal", vol, check=False)
+    deadline = time.monotonic() + timeout
+    pending = heal_pending(vol, host)
+    while pending and time.monotonic() < deadline:
+        time.sleep(2)
+        pending = heal_pending(vol, host)
+    return pending
+
+
+def stall_after(acks, cut_at):
+    """The longest gap between two acknowledged writes from the cut on (the cut counts as one)."""
+    times = [cut_at] + [t for _s, t in acks if t >= cut_at]
+    return max((b - a for a, b in zip(times, times[1:])), default=float("inf"))
+
+
+def lost(acks, found):
+    return [seq for seq, _t in acks if seq not in found]
+
+
+def brick_checksums(vol, filename, hosts=("gl-a1", "gl-b1")):
+    sums = {}
+    for host in hosts:
+        sums[host] = subprocess.run([LAB, "ssh", host, "sha256sum /bricks/brick1/%s/%s" % (vol, filename)],
+                                    stdout=subprocess.PIPE, universal_newlines=True).stdout.split()[:1]
+    return sums
 
 
 def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/metrostor-stretch"):
@@ -114,52 +174,18 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
     subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
     subprocess.run(["mount", "-t", "glusterfs", "-o", "backup-volfile-servers=10.77.3.11",
                     "10.77.2.11:/" + vol, mountpoint], check=True)
-    path = os.path.join(mountpoint, "records.log")
-    writer = Writer(path)
-    cut = False
+    writer = FuseWriter(os.path.join(mountpoint, "records.log"))
     try:
-        writer.start()
-        time.sleep(before)
-        cut_at = time.monotonic()
-        lab("cut", "a")
-        cut = True
-        time.sleep(during)
-        lab("heal", "a")
-        cut = False
-        healed_at = time.monotonic()
-        time.sleep(3)
-        writer.stop.set()
-        writer.join(60)
-        gluster("gl-b1", "volume heal", vol, check=False)
-        deadline = time.monotonic() + 300
-        pending = heal_pending(vol)
-        while pending and time.monotonic() < deadline:
-            time.sleep(2)
-            pending = heal_pending(vol)
+        cut_at, healed_at = cut_under_load(writer, "a", before, during)
+        pending = wait_for_heal(vol)
         heal_seconds = time.monotonic() - healed_at
-        acked = [seq for seq, _t in writer.acks]
-        with open(path, "rb") as handle:
-            data = handle.read()
-        present = set()
-        for i in range(0, len(data) - RECORD + 1, RECORD):
-            rec = data[i:i + RECORD]
-            seq = int(rec[:12])
-            if rec == Writer.record(seq):
-                present.add(seq)
-        lost = [seq for seq in acked if seq not in present]
-        times = [cut_at] + [t for _s, t in writer.acks if t >= cut_at]
-        stall = max((b - a for a, b in zip(times, times[1:])), default=float("inf"))
-        sums = {}
-        for host in ("gl-a1", "gl-b1"):
-            sums[host] = subprocess.run([LAB, "ssh", host, "sha256sum /bricks/brick1/%s/records.log" % vol],
-                                        stdout=subprocess.PIPE, universal_newlines=True).stdout.split()[:1]
-        return {"ping_timeout": ping_timeout, "stall_seconds": round(stall, 2), "acknowledged": len(acked),
-                "lost": len(lost), "write_errors": len(writer.errors), "heal_pending": pending,
-                "heal_seconds": round(heal_seconds, 1), "data_bricks_identical": sums["gl-a1"] == sums["gl-b1"]}
+        missing = lost(writer.acks, writer.present())
+        sums = brick_checksums(vol, "records.log")
+        return {"ping_timeout": ping_timeout, "stall_seconds": round(stall_after(writer.acks, cut_at), 2),
+                "acknowledged": len(writer.acks), "lost": len(missing), "write_errors": len(writer.errors),
+                "heal_pending": pending, "heal_seconds": round(heal_seconds, 1),
+                "data_bricks_identical": sums["gl-a1"] == sums["gl-b1"]}
     finally:
-        writer.stop.set()
-        if cut:  # an error while site a was cut: do not leave the lab cut
-            lab("heal", "a", check=False)
         subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
 
 
