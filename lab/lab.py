@@ -445,12 +445,15 @@ def cmd_up(_args):
     for name, hv in sorted(hosts.items()):
         hstate = state["hosts"].get(name, {})
         if alive(hstate.get("pid")):
+            if hstate.get("image", "4") != IMAGE_VERSION:
+                log("warning: %s runs on image v%s, the recipe is v%s (new packages missing): "
+                    "'lab down --purge' then 'lab up' rebuilds it" % (name, hstate.get("image", "4"), IMAGE_VERSION))
             continue
         hdir, merged = prepare_root(name, hv, hosts, rootfs, pubkey)
         disks = attach_disks(name, hv, hdir, state)
         pid = boot(name, hdir, merged, disks, repo)
         state["hosts"][name] = {"pid": pid, "disks": disks, "root": merged, "address": hv["ansible_host"],
-                                "site": hv["lab_site"]}
+                                "site": hv["lab_site"], "image": IMAGE_VERSION}
         save_state(state)
         log("started %s (site %s, %s%s)" % (name, hv["lab_site"], hv["ansible_host"], "".join(
             ", %s as /dev/%s" % (loop, disk) for disk, loop in sorted(disks.items()))))
