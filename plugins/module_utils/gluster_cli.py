@@ -119,7 +119,10 @@ def parse_volume(vol):
     bricks = [b.findtext("name") or (b.text or "").strip() for b in vol.iter("brick")]
     arbiters = [b.findtext("name") for b in vol.iter("brick") if b.findtext("isArbiter") == "1"]
     options = dict((o.findtext("name"), o.findtext("value")) for o in vol.iter("option"))
-    return {"name": vol.findtext("name"), "status": vol.findtext("statusStr"),
+    # the peer uuid of each brick: `volume status` names hosts as the pool knows them, not as the brick
+    uuids = dict((b.findtext("name") or (b.text or "").strip(), b.findtext("hostUuid") or b.get("uuid"))
+                 for b in vol.iter("brick"))
+    return {"name": vol.findtext("name"), "status": vol.findtext("statusStr"), "brick_uuids": uuids,
             "type": vol.findtext("typeStr"), "replica": int(vol.findtext("replicaCount") or 1),
             "arbiter_count": int(vol.findtext("arbiterCount") or 0), "bricks": bricks,
             "arbiter_bricks": arbiters, "options": options}

@@ -1,0 +1,90 @@
+"""gluster_health reads the pool from the gluster CLI's XML (recorded from GlusterFS 10.3 on the lab,
+tests/unit/fixtures/gluster) and draws its verdict from the facts."""
+import xml.etree.ElementTree as ET
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterCli
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import (
+    bricks_online,
+    client_quorum_met,
+    problems,
+    read_bricks,
+    read_heal_summary,
+    replica_sets,
+    server_quorum_met,
+    verdict,
+)
+from tests.unit.test_gluster_cli import RecordedModule, recorded
+
+
+def xml(name):
+    return ET.fromstring(recorded(name))
+
+
+def infos():
+    return GlusterCli(RecordedModule({"volume info all": (0, recorded("volume_info_all.xml"))})).volume_infos()
+
+
+def test_bricks_are_matched_by_peer_uuid_not_by_name():
+    # `volume status` calls gl-a1 by its name, the brick was made as 10.77.1.11:/bricks/...
+    vol = infos()["drvol"]
+    status = read_bricks(xml("volume_status_all.xml"))
+    assert "Self-heal Daemon" not in str(status)
+    online = bricks_online(vol, status["drvol"])
+    assert sorted(online) == sorted(vol["bricks"]) and all(online.values())
+    assert any(b.startswith("10.77.1.11:") for b in online)
+
+
+def test_a_brick_missing_from_the_status_is_offline():
+    vol = infos()["drvol"]
+    status = dict(read_bricks(xml("volume_status_all.xml"))["drvol"])
+    gone = [k for k in status if k.startswith(vol["brick_uuids"][vol["bricks"][0]])]
+    for key in gone:
+        del status[key]
+    online = bricks_online(vol, status)
+    assert online[vol["bricks"][0]] is False and sum(online.values()) == len(vol["bricks"]) - 1
+
+
+def test_heal_summary_counts():
+    assert read_heal_summary(xml("heal_info_summary.xml")) == {"heal_pending": 0, "split_brain": 0,
+                                                              "bricks_not_answering": []}
+
+
+def test_server_quorum_rule():
+    peers = [{"connected": c} for c in (True, True, True, False, False)]
+    assert server_quorum_met(peers, "51")          # 3 of 5 >= ceil(2.55)
+    assert not server_quorum_met(peers[1:], "51")  # 2 of 4 < ceil(2.04)... 3 needed
+    assert server_quorum_met(peers, "60")          # ceil(3.0) = 3
+    assert not server_quorum_met(peers, "61")
+    assert server_quorum_met(peers, "")            # more than half
+    assert not server_quorum_met([], "51")
+
+
+def test_client_quorum_auto():
+    rset = ["a:/b", "b:/b", "c:/b"]
+    assert client_quorum_met(rset, {"a:/b": True, "b:/b": False, "c:/b": True})
+    assert not client_quorum_met(rset, {"a:/b": True})
+    assert client_quorum_met(["a:/b", "b:/b"], {"a:/b": True})       # half, with the first brick
+    assert not client_quorum_met(["a:/b", "b:/b"], {"b:/b": True})   # half, without it
+
+
+def _facts(online, pending=0, connected=(True,) * 5):
+    vol = infos()["drvol"]
+    return {"peers": [{"hostname": "p%d" % i, "connected": c, "state": "Peer in Cluster"}
+                      for i, c in enumerate(connected)],
+            "server_quorum_ratio": "51", "server_quorum": server_quorum_met([{"connected": c} for c in connected], "51"),
+            "volumes": {"drvol": {"status": "Started", "bricks": vol["bricks"], "bricks_online": online,
+                                  "replica_sets": replica_sets(vol), "heal_pending": pending, "split_brain": 0}}}
+
+
+def test_verdict_healthy_and_degraded():
+    vol = infos()["drvol"]
+    facts = _facts({b: True for b in vol["bricks"]})
+    assert problems(facts) == {}
+    assert verdict(facts, {}).startswith("healthy: 5/5 peers connected, 1 volume(s), 3/3 bricks online")
+    lost = {b: not b.startswith(("10.77.1.", "10.77.2.")) for b in vol["bricks"]}
+    facts = _facts(lost, pending=7, connected=(True, False, False, True, True))
+    found = problems(facts)
+    assert set(found) == {"peers", "bricks", "quorum", "heal"}
+    assert "replica set 0 has no client quorum" in found["quorum"][0]
+    assert "7 entries pending heal" in found["heal"][0]
+    assert verdict(facts, found).startswith("degraded: peer p1 is Peer in Cluster")
