@@ -20,3 +20,11 @@ def test_server_quorum_ratio(host):
 
 
 
+
+
+def test_health_playbook_reports_healthy(playbook):
+    rc, out, recap = playbook("-e", '{"metrostor_health_fail_on": ["peers", "bricks", "quorum", "split_brain", '
+                              '"heketi"]}', playbook="playbooks/health.yml")
+    assert rc == 0, out[-3000:]
+    assert "healthy: 5/5 peers connected" in out and "Heketi: healthy" in out, out[-3000:]
+    assert all(r["changed"] == 0 for r in recap.values())
