@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .db_dump import db_dump
 from .jwt_check import JwtRejected, verify
+from .operations import operations_counts, pending_details, pending_list
 from .state import ApiError, EmulatorState, new_id
 
 
@@ -171,8 +172,10 @@ def _make_handler(emu):
                                                        "volumes": {"inconsistencies": None},
                                                        "bricks": {"inconsistencies": None},
                                                        "totalinconsistencies": 0}))),
-        ("GET", r"/operations", sync(lambda m, b: (200, {"total": emu.inflight(), "in_flight": emu.inflight(),
-                                                         "stale": 0, "failed": 0, "new": 0}))),
+        ("GET", r"/operations", sync(lambda m, b: (200, operations_counts(emu)))),
+        ("GET", r"/operations/pending", sync(lambda m, b: (200, pending_list(emu)))),
+        ("GET", r"/operations/pending/(\w+)", sync(lambda m, b: pending_details(emu, m.group(1)))),
+        ("POST", r"/operations/pending/cleanup", async_(None, lambda m, b: None)),
     ]
     compiled = [(meth, re.compile("^" + rx + "$"), spec) for meth, rx, spec in routes]
 
