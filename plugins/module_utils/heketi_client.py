@@ -344,6 +344,10 @@ class HeketiClient(object):
     def volume_delete(self, volume_id):
         return self.request("DELETE", "/volumes/%s" % volume_id)
 
+    def volume_set_block_restriction(self, volume_id, restriction):
+        """Lock ("locked") or unlock ("") a block-hosting volume for new block volumes."""
+        return self.request("POST", "/volumes/%s/block-restriction" % volume_id, {"restriction": restriction})
+
     def blockvolume_list(self):
         return self.request("GET", "/blockvolumes")["blockvolumes"]
 

@@ -21,6 +21,11 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_pending i
     check_no_pending_operations,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_transitions import (
+    STATES,
+    TransitionRefused,
+    state_steps,
+)
 
 CONNECTION_ARGS = dict(
     heketi_url=dict(type="str", required=True, aliases=["url"], fallback=(env_fallback, ["HEKETI_CLI_SERVER"])),
@@ -119,10 +124,17 @@ class HeketiModule(object):
         """Bring a node or device's tags and state to the module's ``tags``,
         ``purge_tags`` and ``state``; returns the object as it now is.
 
-        ``failed`` from ``online`` goes through ``offline`` first, as Heketi requires.
+        The steps follow Heketi's state rules (heketi_transitions); a change Heketi
+        refuses (a failed node back online) fails before anything is sent.
         """
         p = self.params
         actions = self.result["actions"]
+        steps = []
+        if p["state"] in STATES:
+            try:
+                steps = state_steps(kind, label, obj["state"], p["state"])
+            except TransitionRefused as err:
+                self.fail(str(err), **{kind: obj})
         if p["tags"] is not None:
             tags = wanted_tags(obj.get("tags") or {}, p["tags"], p["purge_tags"])
             if tags != (obj.get("tags") or {}):
@@ -130,12 +142,11 @@ class HeketiModule(object):
                 if not self.check:
                     set_tags(obj["id"], tags)
                 obj = dict(obj, tags=tags)
-        if p["state"] in ("online", "offline", "failed") and obj["state"] != p["state"]:
-            steps = ["offline", "failed"] if p["state"] == "failed" and obj["state"] == "online" else [p["state"]]
-            for step in steps:
-                actions.append("set %s %s %s" % (kind, label, step))
-                if not self.check:
-                    set_state(obj["id"], step)
+        for step in steps:
+            actions.append("set %s %s %s" % (kind, label, step))
+            if not self.check:
+                set_state(obj["id"], step)
+        if steps:
             obj = dict(obj, state=p["state"])
         return obj
 

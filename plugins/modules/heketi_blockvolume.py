@@ -12,7 +12,10 @@ module: heketi_blockvolume
 short_description: Manage gluster-block (iSCSI) volumes through Heketi
 description:
   - Creates, expands and deletes block volumes. Heketi places them on a block-hosting
-    volume, creating one when none has room.
+    volume that has room and is not locked. It creates one itself only with
+    C(auto_create_block_hosting_volume) in heketi.json (the heketi role does not set it), so
+    create block-hosting volumes with M(metrostor.gluster.heketi_volume) and
+    O(metrostor.gluster.heketi_volume#module:block=true).
   - Block volumes are identified by name.
 version_added: "0.1.0"
 author: metrostor.gluster developers
@@ -74,13 +77,23 @@ api_calls:
   type: int
 """
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiError
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import find_by_name
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_masking import mask_blockvolume as masked
 
 
 def view(info):
-    return {"size": info.get("size"), "hacount": info.get("hacount"), "auth": bool(info.get("auth"))}
+    """Id-free view of a block volume info (or request).
+
+    Heketi's block volume info has no ``auth`` field: a volume made with
+    CHAP authentication is the one with a CHAP user name.
+    """
+    if "blockvolume" in info:
+        auth = bool((info.get("blockvolume") or {}).get("username"))
+    else:
+        auth = bool(info.get("auth"))
+    return {"size": info.get("size"), "hacount": info.get("hacount"), "auth": auth}
 
 
 class HeketiBlockVolumeModule(HeketiModule):
@@ -115,7 +128,14 @@ class HeketiBlockVolumeModule(HeketiModule):
             if self.check:
                 self.result["blockvolume"] = req
                 return
-            created = self.client.blockvolume_create(req)
+            try:
+                created = self.client.blockvolume_create(req)
+            except HeketiError as err:
+                if "Block Hosting Volume Creation is disabled" not in str(err):
+                    raise
+                self.fail("Heketi: no block-hosting volume has room for block volume %s, and Heketi creates none "
+                          "itself (%s). Create one with metrostor.gluster.heketi_volume (block=true), or unlock a "
+                          "locked one (block_restriction=unrestricted)" % (name, err), status=err.status)
             password = (created.get("blockvolume") or {}).get("password")
             if password:
                 self.module.no_log_values.add(password)

@@ -44,11 +44,23 @@ options:
     description: Confirms O(destroydata=true).
     type: bool
     default: false
+  resync:
+    description:
+      - Ask Heketi to re-read the device's size from the node (C(GET /devices/{id}/resync)), after
+        the disk or its partition was grown.
+      - Reports a change only when Heketi's idea of the size changed. In check mode the resync
+        is listed in RV(actions) but not run (its outcome cannot be predicted).
+      - Not with O(state=absent).
+    type: bool
+    default: false
   state:
     description:
       - C(present)/C(online)/C(offline) as named; C(failed) evicts the device's bricks to other
-        devices (setting it offline first).
-      - C(absent) removes it safely, in the order offline, failed (bricks evicted), delete.
+        devices (setting it offline first, as Heketi requires).
+      - Heketi refuses failed -> online; the module goes failed -> offline -> online, which Heketi allows.
+      - C(absent) removes it safely, in the order offline, failed (bricks evicted), delete. Heketi
+        deletes only failed devices, also when they hold no bricks. If a brick has nowhere to go, the
+        device is left offline and nothing is deleted.
     type: str
     default: present
     choices: [present, online, offline, failed, absent]
@@ -109,6 +121,7 @@ class HeketiDeviceModule(HeketiModule):
         name=dict(type="str", required=True),
         destroydata=dict(type="bool", default=False),
         force=dict(type="bool", default=False),
+        resync=dict(type="bool", default=False),
         **TAGS_AND_STATE_ARGS
     )
 
@@ -116,6 +129,8 @@ class HeketiDeviceModule(HeketiModule):
         p = self.params
         actions = self.result["actions"] = []
         key = "%s:%s" % (p["node"], p["name"])
+        if p["resync"] and p["state"] == "absent":
+            self.fail("resync=true and state=absent do not go together: a removed device has no size to re-read")
         node = find_node(load_clusters(self.client), p["node"])
         if node is None:
             if p["state"] == "absent":
@@ -150,7 +165,21 @@ class HeketiDeviceModule(HeketiModule):
             self.changed({key: before}, {key: device_view(dev)})
         if actions and not self.check:
             dev = self.client.device_info(dev["id"])
+        if p["resync"]:
+            dev = self.resync(dev, key)
         self.result["device"] = dev
+
+    def resync(self, dev, key):
+        """GET /devices/{id}/resync; a change only when the size Heketi holds changed."""
+        self.result["actions"].append("resync device %s" % key)
+        if self.check or not dev.get("id"):
+            return dev
+        self.client.device_resync(dev["id"])
+        after = self.client.device_info(dev["id"])
+        size = (dev.get("storage") or {}).get("total")
+        if after["storage"]["total"] != size:
+            self.changed({key: {"size_kib": size}}, {key: {"size_kib": after["storage"]["total"]}})
+        return after
 
 
 def main():

@@ -13,8 +13,11 @@ short_description: Manage Gluster file volumes through Heketi
 description:
   - Creates, expands, clones and deletes Gluster volumes that Heketi places and builds.
   - Volumes are identified by name. Properties Heketi cannot change on an existing volume
-    (durability, arbiter, zone checking, gid, options) are compared and a difference is an error,
-    so a playbook never silently diverges from what exists.
+    (durability, arbiter, zone checking, gid, block hosting, options) are compared and a difference
+    is an error, so a playbook never silently diverges from what exists.
+  - Heketi adds its server-wide C(pre_request_volume_options) (and, on block-hosting volumes,
+    C(block_hosting_volume_options)) to every volume; the module checks that the options it asks
+    for are on the volume and ignores the ones the server added.
 version_added: "0.1.0"
 author: metrostor.gluster developers
 extends_documentation_fragment: [metrostor.gluster.heketi]
@@ -39,17 +42,21 @@ options:
     default: 3
   arbiter:
     description:
-      - Create a C(replica 3 arbiter 1) volume (Heketi option C(user.heketi.arbiter true)).
-        The arbiter brick goes to a node or device tagged C(arbiter=required) or C(supported),
-        data bricks to ones not tagged C(required).
+      - C(true) creates a C(replica 3 arbiter 1) volume (Heketi option C(user.heketi.arbiter true)).
+        The arbiter brick goes to a node or device tagged C(arbiter=required) or C(supported)
+        (in the three-site layout, the tie-breaker site), data bricks to ones not tagged C(required).
+      - C(false) creates a plain volume (C(user.heketi.arbiter false) is sent, so a server-wide
+        C(user.heketi.arbiter true) in C(pre_request_volume_options) cannot turn it into an arbiter volume).
+      - The choice can also be given as C(user.heketi.arbiter true) in O(options), as a Kubernetes
+        StorageClass does in C(volumeoptions); the two must agree.
+      - Defaults to C(false) unless O(options) says otherwise.
     type: bool
-    default: false
   zone_checking:
     description:
-      - C(strict) makes Heketi fail rather than put two bricks of a replica set in one zone
-        (option C(user.heketi.zone-checking strict)).
+      - C(strict) makes Heketi fail rather than put two bricks of a replica set in one zone,
+        C(none) allows it (option C(user.heketi.zone-checking)).
+      - Omitted, the server's C(zone_checking) setting applies (the heketi role sets C(strict)).
     type: str
-    default: none
     choices: [none, strict]
   disperse_data:
     description: Data bricks per set with O(durability=disperse).
@@ -62,6 +69,20 @@ options:
   gid:
     description: Group id owning the volume root (for pods running with a supplemental group).
     type: int
+  block:
+    description:
+      - Create a block-hosting volume (Heketi puts gluster-block volumes on it). Heketi creates
+        block-hosting volumes by itself only with C(auto_create_block_hosting_volume) in heketi.json,
+        which the heketi role does not set, so M(metrostor.gluster.heketi_blockvolume) needs one.
+    type: bool
+    default: false
+  block_restriction:
+    description:
+      - For a block-hosting volume, C(locked) stops Heketi from placing new block volumes on it
+        (existing ones stay), C(unrestricted) lifts that (C(POST /volumes/{id}/block-restriction)).
+      - Omitted, the restriction is left as it is.
+    type: str
+    choices: [unrestricted, locked]
   options:
     description: Further Gluster volume options, each C("key value").
     type: list
@@ -96,9 +117,25 @@ EXAMPLES = r"""
     name: pv-data
     size: 50
     arbiter: true
-    zone_checking: strict
+
+- name: The same choice as a StorageClass makes it (volumeoptions)
+  metrostor.gluster.heketi_volume:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    name: pv-logs
+    size: 20
     options:
-      - network.ping-timeout 5
+      - user.heketi.arbiter true
+
+- name: A block-hosting volume, locked against new block volumes
+  metrostor.gluster.heketi_volume:
+    heketi_url: http://heketi.example.com:8080
+    heketi_key: "{{ vault_heketi_admin_key }}"
+    name: block-host-1
+    size: 100
+    block: true
+    arbiter: true
+    block_restriction: locked
 
 - name: Grow it to 80 GiB
   metrostor.gluster.heketi_volume:
@@ -107,9 +144,6 @@ EXAMPLES = r"""
     name: pv-data
     size: 80
     arbiter: true
-    zone_checking: strict
-    options:
-      - network.ping-timeout 5
 """
 
 RETURN = r"""
@@ -134,6 +168,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_volume_sp
     build_request,
     immutable_differences,
     view,
+    wanted_arbiter,
 )
 
 
@@ -143,11 +178,13 @@ class HeketiVolumeModule(HeketiModule):
         size=dict(type="int"),
         durability=dict(type="str", default="replicate", choices=["none", "replicate", "disperse"]),
         replica=dict(type="int", default=3),
-        arbiter=dict(type="bool", default=False),
-        zone_checking=dict(type="str", default="none", choices=["none", "strict"]),
+        arbiter=dict(type="bool"),
+        zone_checking=dict(type="str", choices=["none", "strict"]),
         disperse_data=dict(type="int", default=4),
         disperse_redundancy=dict(type="int", default=2),
         gid=dict(type="int"),
+        block=dict(type="bool", default=False),
+        block_restriction=dict(type="str", choices=["unrestricted", "locked"]),
         options=dict(type="list", elements="str"),
         clusters=dict(type="list", elements="str"),
         snapshot=dict(type="bool", default=False),
@@ -160,8 +197,13 @@ class HeketiVolumeModule(HeketiModule):
         p = self.params
         name = p["name"]
         actions = self.result["actions"] = []
-        if p["arbiter"] and (p["durability"] != "replicate" or p["replica"] != 3):
-            self.fail("arbiter=true needs durability=replicate and replica=3 (replica 3 arbiter 1)")
+        arbiter = wanted_arbiter(p)
+        if arbiter is None:
+            self.fail("arbiter=%s and the option user.heketi.arbiter in options disagree" % p["arbiter"])
+        if arbiter and (p["durability"] != "replicate" or p["replica"] != 3):
+            self.fail("an arbiter volume needs durability=replicate and replica=3 (replica 3 arbiter 1)")
+        if p["block_restriction"] and not p["block"]:
+            self.fail("block_restriction applies to block-hosting volumes only (block=true)")
         if p["size"] is not None and p["size"] < 1:
             self.fail("size must be a positive number of GiB, got %s" % p["size"])
         current = find_by_name(self.client.volume_list, self.client.volume_info, name)
@@ -191,10 +233,17 @@ class HeketiVolumeModule(HeketiModule):
             self.fail("size is required to create volume %s" % name)
         req = build_request(p)
         actions.append("create volume %s (%d GiB)" % (name, p["size"]))
-        self.changed({name: None}, {name: view(req)})
+        after = view(req)
+        if p["block_restriction"] == "locked":
+            actions.append("lock block-hosting volume %s" % name)
+            after["block_restriction"] = "locked"
+        self.changed({name: None}, {name: after})
         if self.check:
             return req
-        return self.client.volume_create(req)
+        created = self.client.volume_create(req)
+        if p["block_restriction"] == "locked":
+            created = self.client.volume_set_block_restriction(created["id"], "locked")
+        return created
 
     def update(self, current, actions):
         p = self.params
@@ -216,9 +265,19 @@ class HeketiVolumeModule(HeketiModule):
             grow = p["size"] - current["size"]
             actions.append("expand volume %s by %d GiB" % (name, grow))
             self.changed({name: have}, {name: dict(have, size=p["size"])})
-            if self.check:
-                return dict(current, size=p["size"])
-            return self.client.volume_expand(current["id"], grow)
+            current = dict(current, size=p["size"]) if self.check else \
+                self.client.volume_expand(current["id"], grow)
+        if p["block_restriction"] and have["block_restriction"] != p["block_restriction"] \
+                and have["block_restriction"] in ("unrestricted", "locked"):
+            word = "lock" if p["block_restriction"] == "locked" else "unlock"
+            actions.append("%s block-hosting volume %s" % (word, name))
+            self.changed({name: have}, {name: dict(have, block_restriction=p["block_restriction"])})
+            restriction = "locked" if p["block_restriction"] == "locked" else ""
+            current = dict(current, blockinfo=dict(current.get("blockinfo") or {}, restriction=restriction)) \
+                if self.check else self.client.volume_set_block_restriction(current["id"], restriction)
+        elif p["block_restriction"] and have["block_restriction"] != p["block_restriction"]:
+            self.fail("Volume %s is %s by Heketi (a block volume is being expanded); try again later"
+                      % (name, have["block_restriction"]), volume=current)
         return current
 
 

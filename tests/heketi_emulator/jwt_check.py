@@ -21,6 +21,16 @@ class JwtRejected(Exception):
         self.message = message
 
 
+def _go_duration(seconds):
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return "%dh%dm%ds" % (hours, minutes, secs)
+    if minutes:
+        return "%dm%ds" % (minutes, secs)
+    return "%ds" % secs
+
+
 def _unb64(part):
     pad = "=" * (-len(part) % 4)
     return base64.urlsafe_b64decode(part + pad)
@@ -57,8 +67,11 @@ def verify(auth_header, method, path, admin_key, user_key, now=None):
     if not hmac.compare_digest(expected, signature):
         raise JwtRejected(401, "Invalid JWT token: signature is invalid (client and server secrets may not match)")
     exp = claims.get("exp")
-    if exp is None or now > int(exp):
+    if exp is None:
         raise JwtRejected(401, "Invalid JWT token: Token is expired")
+    if now > int(exp):  # golang-jwt says by how much, as a Go duration
+        late = now - int(exp)
+        raise JwtRejected(401, "Invalid JWT token: Token is expired by %s" % _go_duration(late))
     if now < int(claims.get("iat", 0)) - IAT_LEEWAY:
         raise JwtRejected(401, "Invalid JWT token: Token used before issued (client and server clocks may differ)")
     qsh = hashlib.sha256(("%s&%s" % (method, path)).encode()).hexdigest()

@@ -8,11 +8,18 @@ Routes, status codes and texts follow Heketi 10's REST API:
   with ``Location: /queue/<id>`` and the queue answers 200 + ``X-Pending:
   true`` while running, then 303 (result) / 204 (no result) / 500 (error);
   a finished queue entry is forgotten once read (then 404).
-* a throttle answers 429 to POST/DELETE while ``max_inflight`` operations
-  have not been collected from the queue (middleware/http_throttling.go).
+* what Heketi calls an operation (volume and block volume create, expand,
+  delete; block-restriction) is built before the 202: its errors, placement
+  included, come at once (400/404/409/500 "Failed to allocate new volume:
+  ...").  Node/device add, delete and state changes check the request at
+  once and fail through the queue.
+* the real throttle (apps/glusterfs/operations_manage.go) counts operations
+  still *running*; the emulation finishes each at once, so it never
+  throttles by itself: ``force_429`` injects the real 429 answer.
 
 Test hooks (not part of Heketi): ``pending_polls``, ``force_429``,
-``fail_next`` and ``requests`` (a log of (method, path, status)).
+``fail_next``, ``requests`` (a log of (method, path, status)) and
+``call()`` (a raw signed request that is not logged, as RealHeketi.call).
 """
 
 import json
@@ -26,6 +33,9 @@ from .operations import operations_counts, pending_details, pending_list
 from .state import ApiError, EmulatorState, new_id
 
 
+UNLOGGED_HEADER = "X-Metrostor-Test-Unlogged"  # set by HeketiEmulator.call only
+
+
 class _QueueEntry(object):
     def __init__(self, polls):
         self.polls_left = polls
@@ -35,13 +45,16 @@ class _QueueEntry(object):
 class HeketiEmulator(object):
     """Start with ``start()``; ``url`` then points at it."""
 
+    kind = "emulation"
+
     def __init__(self, admin_key="adminsecret", user_key="usersecret", pending_polls=1,
-                 max_inflight=8, device_size_gib=500, host="127.0.0.1", port=0, tls=None):
-        self.state = EmulatorState(device_size_gib=device_size_gib)
+                 max_inflight=None, device_size_gib=500, host="127.0.0.1", port=0, tls=None, glusterfs=None):
+        # glusterfs: heketi.json's "glusterfs" settings (zone_checking, pre_request_volume_options, ...).
+        # max_inflight is accepted for older callers and unused (see the module docstring on the throttle).
+        self.state = EmulatorState(device_size_gib=device_size_gib, glusterfs=glusterfs)
         self.admin_key = admin_key
         self.user_key = user_key
         self.pending_polls = pending_polls
-        self.max_inflight = max_inflight
         self.force_429 = 0
         self.fail_next = {}
         self.queue = {}
@@ -78,6 +91,30 @@ class HeketiEmulator(object):
 
     def __exit__(self, *exc):
         self.stop()
+
+    def call(self, method, path, body=None, user="admin"):
+        """One raw request, signed; returns (status, headers, parsed-or-text body). Not logged."""
+        import http.client
+        from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import make_jwt
+        key = self.admin_key if user == "admin" else self.user_key
+        host, port = self.httpd.server_address[:2]
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        headers = {UNLOGGED_HEADER: "1"}
+        if key:
+            headers["Authorization"] = "bearer " + make_jwt(user, key, method, path.split("?")[0])
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=headers)
+        resp = conn.getresponse()
+        raw = resp.read().decode("utf-8", "replace")
+        conn.close()
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = raw
+        return resp.status, dict(resp.getheaders()), parsed
 
     # -- async ---------------------------------------------------------------
     def inflight(self):
@@ -124,6 +161,10 @@ def _make_handler(emu):
     def async_(check, work):
         return ("async", check, work)
 
+    def operation(build):
+        """Heketi's AsyncHttpOperation: built (and failing) at once, then queued; build returns the result path."""
+        return ("operation", build)
+
     # (method, regex) -> handler spec.  Handlers get (match, body).
     routes = [
         ("POST", r"/clusters", sync(lambda m, b: (201, st.cluster_create(b)))),
@@ -135,34 +176,32 @@ def _make_handler(emu):
         ("GET", r"/nodes/(\w+)", sync(lambda m, b: (200, st.node_info(m.group(1))))),
         ("DELETE", r"/nodes/(\w+)", async_(lambda m, b: st.node_delete_check(m.group(1)),
                                            lambda m, b: st.node_delete(m.group(1)))),
-        ("POST", r"/nodes/(\w+)/state", async_(lambda m, b: st.node_state_check(m.group(1), b.get("state")),
-                                                lambda m, b: st.node_state(m.group(1), b.get("state")))),
+        ("POST", r"/nodes/(\w+)/state", async_(lambda m, b: st.node_state_check(m.group(1), b),
+                                                lambda m, b: st.node_state(m.group(1), b))),
         ("POST", r"/nodes/(\w+)/tags", sync(lambda m, b: (200, st.node_tags(m.group(1), b)))),
         ("POST", r"/devices", async_(lambda m, b: st.device_add_check(b), lambda m, b: st.device_add(b))),
         ("GET", r"/devices/(\w+)", sync(lambda m, b: (200, st.device_info(m.group(1))))),
         ("DELETE", r"/devices/(\w+)", async_(lambda m, b: st.device_delete_check(m.group(1)),
                                              lambda m, b: st.device_delete(m.group(1)))),
-        ("POST", r"/devices/(\w+)/state", async_(lambda m, b: st.device_state_check(m.group(1), b.get("state")),
-                                                  lambda m, b: st.device_state(m.group(1), b.get("state")))),
+        ("POST", r"/devices/(\w+)/state", async_(lambda m, b: st.device_state_check(m.group(1), b),
+                                                  lambda m, b: st.device_state(m.group(1), b))),
         ("POST", r"/devices/(\w+)/tags", sync(lambda m, b: (200, st.device_tags(m.group(1), b)))),
         ("GET", r"/devices/(\w+)/resync", async_(lambda m, b: st._device(m.group(1)),
-                                                  lambda m, b: "/devices/" + m.group(1))),
-        ("POST", r"/volumes", async_(None, lambda m, b: "/volumes/" + st.volume_create(b))),
+                                                  lambda m, b: st.device_resync(m.group(1)))),
+        ("POST", r"/volumes", operation(lambda m, b: "/volumes/" + st.volume_create(b))),
         ("GET", r"/volumes", sync(lambda m, b: (200, {"volumes": sorted(st.volumes)}))),
         ("GET", r"/volumes/(\w+)", sync(lambda m, b: (200, st.volume_info(m.group(1))))),
-        ("POST", r"/volumes/(\w+)/expand", async_(lambda m, b: st._volume(m.group(1)),
-                                                   lambda m, b: st.volume_expand(m.group(1), b)
-                                                   or "/volumes/" + m.group(1))),
+        ("POST", r"/volumes/(\w+)/expand", operation(lambda m, b: st.volume_expand(m.group(1), b))),
+        ("POST", r"/volumes/(\w+)/block-restriction",
+         operation(lambda m, b: st.volume_block_restriction(m.group(1), b))),
         ("POST", r"/volumes/(\w+)/clone", async_(lambda m, b: st._volume(m.group(1)),
                                                   lambda m, b: "/volumes/" + st.volume_clone(m.group(1), b))),
         ("DELETE", r"/volumes/(\w+)", async_(lambda m, b: st.volume_delete_check(m.group(1)),
                                              lambda m, b: st.volume_delete(m.group(1)))),
-        ("POST", r"/blockvolumes", async_(None, lambda m, b: "/blockvolumes/" + st.blockvolume_create(b))),
+        ("POST", r"/blockvolumes", operation(lambda m, b: st.blockvolume_create(b))),
         ("GET", r"/blockvolumes", sync(lambda m, b: (200, {"blockvolumes": sorted(st.blockvolumes)}))),
         ("GET", r"/blockvolumes/(\w+)", sync(lambda m, b: (200, st.blockvolume_info(m.group(1))))),
-        ("POST", r"/blockvolumes/(\w+)/expand", async_(lambda m, b: st._blockvolume(m.group(1)),
-                                                        lambda m, b: st.blockvolume_expand(m.group(1), b)
-                                                        or "/blockvolumes/" + m.group(1))),
+        ("POST", r"/blockvolumes/(\w+)/expand", operation(lambda m, b: st.blockvolume_expand(m.group(1), b))),
         ("DELETE", r"/blockvolumes/(\w+)", async_(lambda m, b: st._blockvolume(m.group(1)),
                                                   lambda m, b: st.blockvolume_delete(m.group(1)))),
         ("GET", r"/db/dump", sync(lambda m, b: (200, db_dump(st)))),
@@ -192,7 +231,8 @@ def _make_handler(emu):
                 headers = dict(headers or {}, **{"Content-Type": "application/json; charset=UTF-8"})
             elif isinstance(body, str):
                 body = body.encode()
-            emu.requests.append((self.command, self.path, status))  # logged before the client can see it
+            if not self.headers.get(UNLOGGED_HEADER):  # logged before the client can see it
+                emu.requests.append((self.command, self.path, status))
             self.send_response(status)
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
@@ -222,9 +262,7 @@ def _make_handler(emu):
                 if self.command in ("POST", "DELETE"):
                     if emu.force_429 > 0:
                         emu.force_429 -= 1
-                        return self._error(429, "Too Many Requests")
-                    if emu.inflight() >= emu.max_inflight:
-                        return self._error(429, "Too Many Requests")
+                        return self._error(429, "Server busy. Retry operation later.")
                 if path == "/backup/db" and self.command == "GET":
                     return self._send(200, {"Content-Type": "application/octet-stream"}, st.dump())
                 qm = re.match(r"^/queue/(\w+)$", path)
@@ -251,6 +289,11 @@ def _make_handler(emu):
                                 if result is None:
                                     return self._send(status)
                                 return self._send(status, None, result)
+                            if spec[0] == "operation":
+                                built = spec[1](match, body)
+                                qid = emu.accept("%s %s" % (self.command, rx.pattern.strip("^$")),
+                                                 lambda: built)
+                                return self._send(202, {"Location": "/queue/" + qid, "X-Request-ID": qid})
                             if spec[1] is not None:
                                 spec[1](match, body)
                             qid = emu.accept("%s %s" % (self.command, rx.pattern.strip("^$")),

@@ -3,6 +3,16 @@
 Every method either returns a result or raises ApiError carrying the status
 code and the text the real server answers with.  Sizes follow Heketi: volume
 sizes in GiB, device storage in KiB.
+
+What the real Heketi 10 server does was established by sending the same
+requests to both (tests/unit/test_emulation_fidelity.py); where a method
+says "sync" its errors come at once, "queued" ones through ``/queue``.
+
+The server-wide settings of heketi.json's ``glusterfs`` section that change
+answers are honoured: ``zone_checking``, ``pre_request_volume_options``,
+``post_request_volume_options``, ``block_hosting_volume_options``,
+``auto_create_block_hosting_volume``, ``block_hosting_volume_size``,
+``brick_max_size_gb``, ``brick_min_size_gb``, ``max_bricks_per_volume``.
 """
 
 import copy
@@ -11,6 +21,23 @@ import threading
 import uuid
 
 GIB_KIB = 1024 * 1024
+
+# Heketi's defaults where heketi.json says nothing (apps/glusterfs/*settings.go).
+DEFAULT_SETTINGS = {
+    "zone_checking": "none",
+    "pre_request_volume_options": "",
+    "post_request_volume_options": "",
+    "block_hosting_volume_options": "group gluster-block",
+    "auto_create_block_hosting_volume": False,
+    "block_hosting_volume_size": 1024,
+    "brick_max_size_gb": 1024,
+    "brick_min_size_gb": 1,
+    "max_bricks_per_volume": 32,
+}
+
+NO_SPACE_ERRORS = ("No space", "Maximum number of bricks reached.", "Minimum brick size limit reached.  Out of space.")
+DISPERSE_COMBINATIONS = ((2, 1), (4, 2), (8, 3), (8, 4))
+TRUE_WORDS = ("1", "t", "T", "TRUE", "true", "True")  # Go's strconv.ParseBool
 
 
 class ApiError(Exception):
@@ -33,13 +60,40 @@ def _apply_tags(current, change_type, tags):
         return merged
     if change_type == "delete":
         return {k: v for k, v in current.items() if k not in tags}
-    raise ApiError(400, "invalid change_type: %s" % change_type)
+    raise ApiError(400, "validation failed: change_type: must be a valid value.")
+
+
+def _without_empty_tags(info):
+    if not info.get("tags"):
+        info.pop("tags", None)
+    return info
+
+
+def split_options(text):
+    """Go's strings.Split(text, ","): no trimming, and "" gives [""]."""
+    return (text or "").split(",")
+
+
+def options_map(options):
+    """Heketi's volOptsMap: "key value" split at the first space, later keys win."""
+    found = {}
+    for option in options:
+        parts = option.split(" ", 1)
+        found[parts[0]] = parts[1] if len(parts) == 2 else ""
+    return found
+
+
+def _validate_state(req):
+    state = req.get("state")
+    if state not in ("online", "offline", "failed"):
+        raise ApiError(400, "validation failed: state: %s is not valid state." % state)
+    return state
 
 
 class EmulatorState(object):
     """All clusters, nodes, devices, bricks and volumes of one server."""
 
-    def __init__(self, device_size_gib=500):
+    def __init__(self, device_size_gib=500, glusterfs=None):
         self.lock = threading.RLock()
         self.clusters = {}
         self.nodes = {}
@@ -48,7 +102,7 @@ class EmulatorState(object):
         self.volumes = {}
         self.blockvolumes = {}
         self.device_size_gib = device_size_gib
-        self.hostnames = set()
+        self.settings = dict(DEFAULT_SETTINGS, **(glusterfs or {}))
 
     # -- clusters ------------------------------------------------------------
     def cluster_create(self, req):
@@ -63,12 +117,14 @@ class EmulatorState(object):
         return self.clusters[cid]
 
     def cluster_info(self, cid):
-        return copy.deepcopy(self._cluster(cid))
+        info = copy.deepcopy(self._cluster(cid))
+        for key in ("nodes", "volumes", "blockvolumes"):  # Heketi keeps these id lists sorted
+            info[key].sort()
+        return info
 
     def cluster_flags(self, cid, req):
+        """sync; Heketi accepts file=false block=false (the cluster then takes no volume at all)."""
         cluster = self._cluster(cid)
-        if not req.get("file") and not req.get("block"):
-            raise ApiError(400, "At least one of file or block flags must be set")
         cluster["file"] = bool(req.get("file"))
         cluster["block"] = bool(req.get("block"))
 
@@ -88,21 +144,22 @@ class EmulatorState(object):
         return self.nodes[nid]
 
     def node_add_check(self, req):
+        """sync: validation (400), unknown cluster (404), hostname in use (409)."""
         hostnames = req.get("hostnames") or {}
-        if not hostnames.get("manage"):
-            raise ApiError(400, "Manage hostname missing")
-        if not hostnames.get("storage"):
-            raise ApiError(400, "Storage hostname missing")
         if not req.get("zone"):
-            raise ApiError(400, "Zone cannot be zero or value is missing")
+            raise ApiError(400, "validation failed: zone: cannot be blank.")
+        for kind in ("manage", "storage"):
+            if not hostnames.get(kind):
+                raise ApiError(400, "validation failed: hostnames: (%s: cannot be blank.)." % kind)
         for name in hostnames["manage"] + hostnames["storage"]:
             if name == "":
                 raise ApiError(400, "Hostname cannot be an empty string")
         if req.get("cluster") not in self.clusters:
             raise ApiError(404, "Cluster id does not exist")
         for name in hostnames["manage"] + hostnames["storage"]:
-            if name in self.hostnames:
-                raise ApiError(409, "Hostname %s already used" % name)
+            for node in self.nodes.values():
+                if name in node["hostnames"]["manage"] + node["hostnames"]["storage"]:
+                    raise ApiError(409, "Hostname %s already used by node with id %s" % (name, node["id"]))
 
     def node_add(self, req):
         self.node_add_check(req)
@@ -112,16 +169,16 @@ class EmulatorState(object):
                               "storage": list(req["hostnames"]["storage"])},
                 "state": "online", "devices": [], "tags": dict(req.get("tags") or {})}
         self.nodes[nid] = node
-        self.hostnames.update(node["hostnames"]["manage"] + node["hostnames"]["storage"])
         self.clusters[req["cluster"]]["nodes"].append(nid)
         return "/nodes/" + nid
 
     def node_info(self, nid):
         node = copy.deepcopy(self._node(nid))
-        node["devices"] = [self.device_info(did) for did in node["devices"]]
-        return node
+        node["devices"] = [self.device_info(did) for did in sorted(node["devices"])]
+        return _without_empty_tags(node)
 
     def node_delete_check(self, nid):
+        """sync: a node that still has devices (in any state) is refused with 409."""
         node = self._node(nid)
         if node["devices"]:
             raise ApiError(409, "Unable to delete node [%s] because it contains devices" % nid)
@@ -129,29 +186,32 @@ class EmulatorState(object):
     def node_delete(self, nid):
         self.node_delete_check(nid)
         node = self.nodes.pop(nid)
-        self.hostnames.difference_update(node["hostnames"]["manage"] + node["hostnames"]["storage"])
         self.clusters[node["cluster"]]["nodes"].remove(nid)
 
-    def node_state_check(self, nid, state):
-        node = self._node(nid)
-        if state not in ("online", "offline", "failed"):
-            raise ApiError(400, "Unknown state: %s" % state)
-        if state == "failed" and node["state"] == "online":
-            raise ApiError(400, "Node must be offline before remove operation is performed, node:%s" % nid)
+    def node_state_check(self, nid, req):
+        """sync: unknown id (404) and an invalid state word (400)."""
+        self._node(nid)
+        _validate_state(req)
 
-    def node_state(self, nid, state):
-        self.node_state_check(nid, state)
-        node = self.nodes[nid]
-        if state == "failed":
+    def node_state(self, nid, req):
+        """queued: the transition rules of NodeEntry.SetState (failed is final)."""
+        node = self._node(nid)
+        state = req["state"]
+        current = node["state"]
+        if current == "failed" and state != "failed":
+            raise ApiError(500, "Cannot move a failed/removed node to %s state" % state)
+        if current == "online" and state == "failed":
+            raise ApiError(500, "Node must be offline before remove operation is performed, node:%s" % nid)
+        if current == "offline" and state == "failed":
             for did in node["devices"]:
-                self.devices[did]["state"] = "offline"
-                self._evacuate(did)
-                self.devices[did]["state"] = "failed"
+                self._remove_device(did, "Unable to remove node [%s] as no device was found to replace "
+                                         "device [%s]" % (nid, did))
         node["state"] = state
 
     def node_tags(self, nid, req):
         node = self._node(nid)
         node["tags"] = _apply_tags(node["tags"], req.get("change_type", "set"), req.get("tags") or {})
+        return dict(node["tags"])
 
     # -- devices -------------------------------------------------------------
     def _device(self, did):
@@ -160,14 +220,12 @@ class EmulatorState(object):
         return self.devices[did]
 
     def device_add_check(self, req):
+        """sync: validation and unknown node.  The real server (mock executor) does not refuse a
+        name already on the node; with the SSH executor that fails later, on the host."""
         if not req.get("name"):
-            raise ApiError(400, "Device name missing")
-        node = self.nodes.get(req.get("node"))
-        if node is None:
+            raise ApiError(400, "validation failed: name: cannot be blank.")
+        if req.get("node") not in self.nodes:
             raise ApiError(404, "Node id does not exist")
-        for did in node["devices"]:
-            if self.devices[did]["name"] == req["name"]:
-                raise ApiError(409, "Device %s already used" % req["name"])
 
     def device_add(self, req):
         self.device_add_check(req)
@@ -181,11 +239,15 @@ class EmulatorState(object):
 
     def device_info(self, did):
         dev = copy.deepcopy(self._device(did))
+        dev.pop("node")
         dev["bricks"] = [copy.deepcopy(self.bricks[b]) for b in dev["bricks"]]
-        return dev
+        return _without_empty_tags(dev)
 
     def device_delete_check(self, did):
+        """sync: only a failed device is deleted (400 otherwise, even when empty); 409 with bricks."""
         dev = self._device(did)
+        if dev["state"] != "failed":
+            raise ApiError(400, "device: %s is not in failed state" % did)
         if dev["bricks"]:
             raise ApiError(409, "Unable to delete device [%s] because it contains bricks" % did)
 
@@ -194,24 +256,49 @@ class EmulatorState(object):
         dev = self.devices.pop(did)
         self.nodes[dev["node"]]["devices"].remove(did)
 
-    def device_state_check(self, did, state):
-        dev = self._device(did)
-        if state not in ("online", "offline", "failed"):
-            raise ApiError(400, "Unknown state: %s" % state)
-        if state == "failed" and dev["state"] == "online":
-            raise ApiError(400, "Device must be offline before remove operation is performed, device:%s" % did)
+    def device_state_check(self, did, req):
+        """sync: unknown id (404) and an invalid state word (400)."""
+        self._device(did)
+        _validate_state(req)
 
-    def device_state(self, did, state):
-        self.device_state_check(did, state)
-        if state == "failed":
-            self._evacuate(did)
-        self.devices[did]["state"] = state
+    def device_state(self, did, req):
+        """queued: the transition rules of DeviceEntry.stateCheck; failed evicts the bricks."""
+        dev = self._device(did)
+        state = req["state"]
+        if dev["state"] == "failed" and state == "online":
+            raise ApiError(500, "Cannot move a failed/removed device to online state")
+        if dev["state"] == "online" and state == "failed":
+            raise ApiError(500, "Device must be offline before remove operation is performed, device:%s" % did)
+        if state == "failed" and dev["state"] != "failed":
+            self._remove_device(did, "Unable to delete device [%s] as no device was found to replace it: "
+                                     "No Replacement was found for resource requested to be removed" % did)
+        else:
+            dev["state"] = state
+
+    def device_resync(self, did):
+        """queued, completes with 204 (the mock executor reports the size unchanged)."""
+        self._device(did)
 
     def device_tags(self, did, req):
         dev = self._device(did)
         dev["tags"] = _apply_tags(dev["tags"], req.get("change_type", "set"), req.get("tags") or {})
+        return dict(dev["tags"])
+
+    def _remove_device(self, did, no_replacement_text):
+        """Evict every brick of the device, then mark it failed (DeviceRemoveOperation)."""
+        try:
+            self._evacuate(did)
+        except ApiError:
+            raise ApiError(500, no_replacement_text)
+        self.devices[did]["state"] = "failed"
 
     # -- placement -----------------------------------------------------------
+    def _arbiter_tag(self, dev):
+        tags = dict(self.nodes[dev["node"]]["tags"])
+        tags.update(dev["tags"])  # Heketi's MergeTags(node, device): the device's tag wins
+        value = tags.get("arbiter")
+        return value if value in ("required", "supported", "disabled") else "supported"
+
     def _candidates(self, cluster_ids, exclude_nodes, exclude_zones, size_kib, arbiter_role):
         """Online devices with room, ordered by most free first."""
         found = []
@@ -224,7 +311,7 @@ class EmulatorState(object):
                     dev = self.devices[did]
                     if dev["state"] != "online" or dev["storage"]["free"] < size_kib:
                         continue
-                    tag = dev["tags"].get("arbiter") or node["tags"].get("arbiter") or "supported"
+                    tag = self._arbiter_tag(dev)
                     if arbiter_role == "arbiter" and tag == "disabled":
                         continue
                     if arbiter_role == "data" and tag == "required":
@@ -236,7 +323,7 @@ class EmulatorState(object):
     def _place_set(self, cluster_ids, roles, size_kib, strict_zones):
         chosen, nodes, zones = [], set(), set()
         for role in roles:
-            want = size_kib if role != "arbiter" else max(size_kib // 64, GIB_KIB // 64)
+            want = size_kib if role != "arbiter" else size_kib // 64
             devs = self._candidates(cluster_ids, nodes, zones if strict_zones else set(), want, role)
             if not devs:
                 return None
@@ -246,30 +333,60 @@ class EmulatorState(object):
             zones.add(self.nodes[dev["node"]]["zone"])
         return chosen
 
-    def _allocate(self, vol, cluster_ids, size_gib, sets=1):
+    def _strict(self, vol):
+        value = options_map(vol["glustervolumeoptions"]).get("user.heketi.zone-checking") or \
+            self.settings["zone_checking"]
+        return value == "strict"
+
+    @staticmethod
+    def _arbiter(vol):
+        return options_map(vol["glustervolumeoptions"]).get("user.heketi.arbiter") in TRUE_WORDS
+
+    def _layout(self, vol):
+        """(roles of the bricks of one set, data bricks per set) for the volume's durability."""
         dur = vol["durability"]
-        options = vol.get("glustervolumeoptions") or []
-        arbiter = any(o.replace("  ", " ").strip() == "user.heketi.arbiter true" for o in options)
-        strict = any(o.strip() == "user.heketi.zone-checking strict" for o in options)
         if dur["type"] == "replicate":
-            count = dur.get("replicate", {}).get("replica", 3)
-            roles = ["data"] * count
-            if arbiter:
-                if count != 3:
-                    raise ApiError(400, "Arbiter volumes require replica 3")
-                roles = ["data", "data", "arbiter"]
-            per_set_data = count if not arbiter else 2
+            count = dur["replicate"].get("replica") or 2
         elif dur["type"] == "disperse":
-            d = dur.get("disperse", {})
-            count = d.get("data", 4) + d.get("redundancy", 2)
-            roles = ["data"] * count
-            per_set_data = d.get("data", 4)
+            count = dur["disperse"]["data"] + dur["disperse"]["redundancy"]
         else:
-            roles, per_set_data = ["data"], 1
-        if dur["type"] == "disperse":
-            brick_kib = size_gib * GIB_KIB // (sets * per_set_data)
-        else:
-            brick_kib = size_gib * GIB_KIB // sets
+            count = 1
+        # Only the arbiter placer reads arbiter tags: without user.heketi.arbiter a volume's bricks go
+        # to any device, arbiter=required ones included ("any").
+        roles = ["any"] * count
+        if self._arbiter(vol) and count >= 3:  # Heketi's arbiter placer: the last brick of each set
+            roles = ["data"] * (count - 1) + ["arbiter"]
+        data = dur["disperse"]["data"] if dur["type"] == "disperse" else 1
+        return roles, data
+
+    def _allocate(self, vol, cluster_ids, size_gib):
+        """Heketi's allocBricksInCluster: one brick set, then twice as many half-size ones, ..."""
+        roles, data = self._layout(vol)
+        strict = self._strict(vol)
+        total_kib = size_gib * GIB_KIB // data
+        sets = 1
+        while True:
+            brick_kib = total_kib // sets
+            if brick_kib < self.settings["brick_min_size_gb"] * GIB_KIB:
+                raise ApiError(500, "Minimum brick size limit reached.  Out of space.")
+            if brick_kib > self.settings["brick_max_size_gb"] * GIB_KIB:
+                sets *= 2
+                continue
+            if sets * len(roles) + len(vol["bricks"]) > self.settings["max_bricks_per_volume"]:
+                raise ApiError(500, "Maximum number of bricks reached.")
+            placed = self._place_sets(cluster_ids, roles, brick_kib, strict, sets)
+            if placed is not None:
+                break
+            sets *= 2
+        for dev, size, _role in placed:
+            bid = new_id()
+            self.bricks[bid] = {"id": bid, "device": dev["id"], "node": dev["node"], "volume": vol["id"],
+                                "size": size,
+                                "path": "/var/lib/heketi/mounts/vg_%s/brick_%s/brick" % (dev["id"], bid)}
+            dev["bricks"].append(bid)
+            vol["bricks"].append(bid)
+
+    def _place_sets(self, cluster_ids, roles, brick_kib, strict, sets):
         placed = []
         for _ in range(sets):
             chosen = self._place_set(cluster_ids, roles, brick_kib, strict)
@@ -277,21 +394,12 @@ class EmulatorState(object):
                 for dev, size, _role in placed:
                     dev["storage"]["free"] += size
                     dev["storage"]["used"] -= size
-                detail = " in %d distinct zones" % len(roles) if strict else ""
-                raise ApiError(500, "Failed to allocate new volume: No space%s" % detail)
+                return None
             for dev, size, _role in chosen:
                 dev["storage"]["free"] -= size
                 dev["storage"]["used"] += size
             placed.extend(chosen)
-        for dev, size, _role in placed:
-            bid = new_id()
-            node = self.nodes[dev["node"]]
-            self.bricks[bid] = {"id": bid, "device": dev["id"], "node": dev["node"], "volume": vol["id"],
-                                "size": size,
-                                "path": "/var/lib/heketi/mounts/vg_%s/brick_%s/brick" % (dev["id"], bid),
-                                "host": node["hostnames"]["storage"][0]}
-            dev["bricks"].append(bid)
-            vol["bricks"].append(bid)
+        return placed
 
     def _evacuate(self, did):
         dev = self.devices[did]
@@ -300,8 +408,7 @@ class EmulatorState(object):
             vol = self.volumes[brick["volume"]]
             siblings = [self.bricks[b] for b in vol["bricks"] if b != bid]
             busy_nodes = {b["node"] for b in siblings}
-            strict = "user.heketi.zone-checking strict" in (vol.get("glustervolumeoptions") or [])
-            busy_zones = {self.nodes[n]["zone"] for n in busy_nodes} if strict else set()
+            busy_zones = {self.nodes[n]["zone"] for n in busy_nodes} if self._strict(vol) else set()
             cands = self._candidates([vol["cluster"]], busy_nodes, busy_zones, brick["size"], "any")
             if not cands:
                 raise ApiError(500, "No Replacement was found for resource requested to be removed")
@@ -314,7 +421,6 @@ class EmulatorState(object):
             target["storage"]["used"] += brick["size"]
             brick["device"] = target["id"]
             brick["node"] = target["node"]
-            brick["host"] = self.nodes[target["node"]]["hostnames"]["storage"][0]
 
     # -- volumes -------------------------------------------------------------
     def _volume(self, vid):
@@ -322,35 +428,71 @@ class EmulatorState(object):
             raise ApiError(404, "Id not found")
         return self.volumes[vid]
 
-    def _file_clusters(self, req_clusters, flag):
-        clusters = req_clusters or sorted(self.clusters)
-        for cid in clusters:
-            if cid not in self.clusters:
-                raise ApiError(404, "Cluster id %s not found" % cid)
-        usable = [c for c in clusters if self.clusters[c][flag]]
-        if not usable:
-            raise ApiError(500, "No clusters configured with %s volume support" % flag)
-        return usable
-
-    def volume_create(self, req, block_hosting=False):
-        size = req.get("size", 0)
+    def volume_create_check(self, req):
+        """sync 400s of VolumeCreate, in the real server's order."""
+        size = req.get("size") or 0
         if not isinstance(size, int) or size < 1:
-            raise ApiError(400, "Invalid volume size")
+            raise ApiError(400, "validation failed: size: cannot be blank.")
+        if int(req.get("gid") or 0) < 0:
+            raise ApiError(400, "Bad group id less than zero")
+        dur = req.get("durability") or {}
+        if dur.get("type", "") not in ("none", "replicate", "disperse", ""):
+            raise ApiError(400, "Unknown durability type")
+        snapshot = req.get("snapshot") or {}
+        if snapshot.get("enable") and not 1 <= float(snapshot.get("factor") or 0) <= 100:
+            raise ApiError(400, "Invalid snapshot factor")
+        if dur.get("type") == "replicate" and (dur.get("replicate") or {}).get("replica", 0) > 3:
+            raise ApiError(400, "Invalid replica value")
+        if dur.get("type") == "disperse":
+            d = dur.get("disperse") or {}
+            if (d.get("data"), d.get("redundancy")) not in DISPERSE_COMBINATIONS:
+                raise ApiError(400, "Invalid dispersion combination: %s+%s" % (d.get("data"), d.get("redundancy")))
+        if not self.clusters:
+            raise ApiError(400, "No clusters configured")
+        for cid in req.get("clusters") or []:
+            if cid not in self.clusters:
+                raise ApiError(400, "Cluster id %s not found" % cid)
+
+    @staticmethod
+    def _durability(req):
+        dur = req.get("durability") or {}
+        kind = dur.get("type") or "none"
+        full = {"type": kind, "replicate": {}, "disperse": {}}
+        if kind == "replicate":
+            full["replicate"] = {"replica": (dur.get("replicate") or {}).get("replica") or 2}
+        elif kind == "disperse":
+            full["disperse"] = dict(dur.get("disperse") or {})
+        return full
+
+    def volume_create(self, req, prefix="Failed to allocate new volume: "):
+        """sync (Heketi builds the volume, placing its bricks, before it answers 202)."""
+        self.volume_create_check(req)
+        size = req["size"]
         name = req.get("name") or ""
+        block = bool(req.get("block"))
         for vol in self.volumes.values():
             if name and vol["name"] == name:
-                raise ApiError(409, "Name %s already in use" % name)
-        dur = req.get("durability") or {"type": "replicate", "replicate": {"replica": 3}}
-        if dur.get("type") not in ("none", "replicate", "disperse"):
-            raise ApiError(400, "Unknown durability type %s" % dur.get("type"))
-        clusters = self._file_clusters(req.get("clusters"), "block" if block_hosting else "file")
+                raise ApiError(500, prefix + "Volume name '%s' already in use" % name)
+        options = list(req.get("glustervolumeoptions") or [])
+        if block:
+            options = split_options(self.settings["block_hosting_volume_options"]) + options
+        options = split_options(self.settings["pre_request_volume_options"]) + options + \
+            split_options(self.settings["post_request_volume_options"])
         vid = new_id()
-        vol = {"id": vid, "name": name or "vol_" + vid, "size": size, "durability": dur,
-               "gid": int(req.get("gid", 0)), "glustervolumeoptions": list(req.get("glustervolumeoptions") or []),
-               "snapshot": req.get("snapshot") or {"enable": False, "factor": 1.0},
-               "bricks": [], "block": bool(block_hosting or req.get("block")),
-               "blockinfo": {"freesize": size if (block_hosting or req.get("block")) else 0,
-                             "reservedsize": 0, "blockvolume": [], "restriction": ""}}
+        vol = {"id": vid, "name": name or "vol_" + vid, "size": size, "durability": self._durability(req),
+               "gid": int(req.get("gid") or 0), "glustervolumeoptions": options,
+               "snapshot": {"enable": bool((req.get("snapshot") or {}).get("enable")),
+                            "factor": (req.get("snapshot") or {}).get("factor") or 1} if
+               (req.get("snapshot") or {}).get("enable") else {"enable": False, "factor": 1},
+               "bricks": [], "block": block,
+               "blockinfo": {"freesize": 0, "reservedsize": 0, "blockvolume": [], "restriction": ""}}
+        if block:
+            free = size * 98 // 100
+            vol["blockinfo"].update(freesize=free, reservedsize=size - free)
+        flag = "block" if block else "file"
+        clusters = [c for c in (req.get("clusters") or sorted(self.clusters)) if self.clusters[c][flag]]
+        if not clusters:
+            raise ApiError(500, prefix + "Cluster does not support requested volume type")
         last_error = None
         for cid in clusters:
             vol["cluster"] = cid
@@ -362,29 +504,65 @@ class EmulatorState(object):
                 last_error = err
                 del self.volumes[vid]
         else:
-            raise last_error
+            # tryAllocateBricks: no space, too many bricks and too small bricks all read "No space"
+            raise ApiError(500, prefix + ("No space" if last_error.message in NO_SPACE_ERRORS else last_error.message))
         self.clusters[vol["cluster"]]["volumes"].append(vid)
         return vid
 
     def volume_info(self, vid):
         vol = copy.deepcopy(self._volume(vid))
         bricks = [copy.deepcopy(self.bricks[b]) for b in vol["bricks"]]
-        hosts = sorted({self.nodes[b["node"]]["hostnames"]["storage"][0] for b in bricks})
+        # mount hosts: every node of the volume's cluster, as the real server lists them
+        hosts = [self.nodes[n]["hostnames"]["storage"][0] for n in sorted(self.clusters[vol["cluster"]]["nodes"])]
         vol["bricks"] = bricks
         vol["mount"] = {"glusterfs": {"hosts": hosts,
                                       "device": "%s:%s" % (hosts[0] if hosts else "", vol["name"]),
                                       "options": {"backup-volfile-servers": ",".join(hosts[1:])}}}
+        if not vol["block"]:
+            del vol["block"]
+            vol["blockinfo"] = {}
+        else:
+            info = vol["blockinfo"]
+            for key in ("blockvolume", "restriction"):
+                if not info.get(key):
+                    info.pop(key, None)
+        if not vol["gid"]:
+            del vol["gid"]
         return vol
 
-    def volume_expand(self, vid, req):
-        vol = self._volume(vid)
-        extra = req.get("expand_size", 0)
+    def volume_expand_check(self, vid, req):
+        extra = req.get("expand_size") or 0
         if not isinstance(extra, int) or extra < 1:
-            raise ApiError(400, "Invalid volume size")
-        self._allocate(vol, [vol["cluster"]], extra)
+            raise ApiError(400, "validation failed: expand_size: cannot be blank.")
+        self._volume(vid)
+
+    def volume_expand(self, vid, req):
+        """sync (built before the 202), as volume create."""
+        self.volume_expand_check(vid, req)
+        vol = self._volume(vid)
+        extra = req["expand_size"]
+        try:
+            self._allocate(vol, [vol["cluster"]], extra)
+        except ApiError as err:
+            raise ApiError(500, "Failed to allocate volume expansion: " + err.message)
         vol["size"] += extra
         if vol["block"]:
-            vol["blockinfo"]["freesize"] += extra
+            free = extra * 98 // 100
+            vol["blockinfo"]["freesize"] += free
+            vol["blockinfo"]["reservedsize"] += extra - free
+        return "/volumes/" + vid
+
+    def volume_block_restriction(self, vid, req):
+        """POST /volumes/{id}/block-restriction: "locked" stops new block volumes on it, "" lifts that."""
+        restriction = req.get("restriction")
+        if restriction not in ("", "locked"):
+            raise ApiError(400, "validation failed: restriction: must be a valid value.")
+        vol = self._volume(vid)
+        if not vol["block"]:
+            raise ApiError(500, "Failed to set block restriction: Block restrictions can only be set on "
+                                "block hosting volumes")
+        vol["blockinfo"]["restriction"] = restriction
+        return "/volumes/" + vid
 
     def volume_clone(self, vid, req):
         src = self._volume(vid)
@@ -392,13 +570,13 @@ class EmulatorState(object):
             raise ApiError(500, "Cloning of block hosting volumes is not supported")
         clone = self.volume_create({"size": src["size"], "name": req.get("name"),
                                     "durability": src["durability"], "gid": src["gid"],
-                                    "glustervolumeoptions": src["glustervolumeoptions"],
                                     "clusters": [src["cluster"]]})
+        self.volumes[clone]["glustervolumeoptions"] = list(src["glustervolumeoptions"])
         return clone
 
     def volume_delete_check(self, vid):
         vol = self._volume(vid)
-        if vol["blockinfo"]["blockvolume"]:
+        if vol["block"] and vol["blockinfo"]["blockvolume"]:
             raise ApiError(409, "Cannot delete a block hosting volume containing block volumes")
 
     def volume_delete(self, vid):
@@ -418,52 +596,73 @@ class EmulatorState(object):
             raise ApiError(404, "Id not found")
         return self.blockvolumes[bid]
 
-    def blockvolume_create(self, req, hosting_size=100):
-        size = req.get("size", 0)
+    def blockvolume_create(self, req):
+        """sync: the hosting volume is chosen (or, only with auto_create_block_hosting_volume,
+        created) before the 202."""
+        size = req.get("size") or 0
         if not isinstance(size, int) or size < 1:
-            raise ApiError(400, "Invalid block volume size")
-        clusters = self._file_clusters(req.get("clusters"), "block")
+            raise ApiError(400, "validation failed: size: cannot be blank.")
+        prefix = "Failed to allocate new block volume: "
+        clusters = [c for c in (req.get("clusters") or sorted(self.clusters))
+                    if c in self.clusters and self.clusters[c]["block"]]
         host = None
         for vol in self.volumes.values():
-            if vol["block"] and vol["cluster"] in clusters and vol["blockinfo"]["freesize"] >= size:
+            info = vol["blockinfo"]
+            if vol["block"] and vol["cluster"] in clusters and not info.get("restriction") \
+                    and info["freesize"] >= size:
                 host = vol
                 break
         if host is None:
-            if size > hosting_size:
-                raise ApiError(500, "The size configured for automatic creation of block hosting volumes (%d) "
-                                    "is too small to host the requested block volume of size %d" % (hosting_size, size))
-            host = self.volumes[self.volume_create({"size": hosting_size, "clusters": clusters,
-                                                    "glustervolumeoptions": ["group gluster-block"]},
-                                                   block_hosting=True)]
+            if not self.settings["auto_create_block_hosting_volume"]:
+                raise ApiError(500, prefix + "Block Hosting Volume Creation is disabled. Create a Block "
+                                             "hosting volume and try again.")
+            hosting_size = self.settings["block_hosting_volume_size"]
+            if size > hosting_size * 98 // 100:
+                raise ApiError(500, prefix + "The size configured for automatic creation of block hosting "
+                                             "volumes (%d) is too small to host the requested block volume "
+                                             "of size %d" % (hosting_size, size))
+            host = self.volumes[self.volume_create({"size": hosting_size, "clusters": clusters, "block": True,
+                                                    "durability": {"type": "replicate",
+                                                                   "replicate": {"replica": 3}}},
+                                                   prefix=prefix)]
         bid = new_id()
-        hosts = sorted({self.nodes[self.bricks[b]["node"]]["hostnames"]["storage"][0] for b in host["bricks"]})
+        hosts = []
+        for b in host["bricks"]:
+            storage = self.nodes[self.bricks[b]["node"]]["hostnames"]["storage"][0]
+            if storage not in hosts:
+                hosts.append(storage)
         hacount = req.get("hacount") or len(hosts)
+        auth = bool(req.get("auth"))
         bv = {"id": bid, "name": req.get("name") or "blockvol_" + bid, "size": size, "usablesize": size,
               "cluster": host["cluster"], "blockhostingvolume": host["id"], "hacount": hacount,
-              "auth": bool(req.get("auth")),
               "blockvolume": {"hosts": hosts[:hacount], "iqn": "iqn.2016-12.org.gluster-block:" + bid,
-                              "lun": 0, "username": bid if req.get("auth") else "",
-                              "password": uuid.uuid4().hex if req.get("auth") else ""}}
+                              "lun": 0, "username": bid if auth else "",
+                              "password": uuid.uuid4().hex if auth else ""}}
         self.blockvolumes[bid] = bv
         host["blockinfo"]["freesize"] -= size
         host["blockinfo"]["blockvolume"].append(bid)
         self.clusters[host["cluster"]]["blockvolumes"].append(bid)
-        return bid
+        return "/blockvolumes/" + bid
 
     def blockvolume_info(self, bid):
-        return copy.deepcopy(self._blockvolume(bid))
+        return copy.deepcopy(self._blockvolume(bid))  # no "auth" field: Heketi does not return it
 
     def blockvolume_expand(self, bid, req):
         bv = self._blockvolume(bid)
-        new_size = req.get("new_size", 0)
-        if not isinstance(new_size, int) or new_size <= bv["size"]:
-            raise ApiError(400, "Requested new-size %s is less than or equal to current size %d"
-                           % (new_size, bv["size"]))
+        new_size = req.get("new_size") or 0
+        prefix = "Failed to allocate block volume expansion: "
+        if new_size == bv["size"]:
+            raise ApiError(500, prefix + "Requested new-size %s is same as current block volume size %d, "
+                                         "nothing to be done." % (new_size, bv["size"]))
+        if new_size < bv["size"]:
+            raise ApiError(500, prefix + "Requested new-size %s is less than current block volume size %d, "
+                                         "shrinking is not allowed." % (new_size, bv["size"]))
         host = self.volumes[bv["blockhostingvolume"]]
         if host["blockinfo"]["freesize"] < new_size - bv["size"]:
-            raise ApiError(500, "Not enough free space in block hosting volume")
+            raise ApiError(500, prefix + "Not enough free space in block hosting volume")
         host["blockinfo"]["freesize"] -= new_size - bv["size"]
         bv["size"] = bv["usablesize"] = new_size
+        return "/blockvolumes/" + bid
 
     def blockvolume_delete(self, bid):
         bv = self.blockvolumes.pop(self._blockvolume(bid)["id"])

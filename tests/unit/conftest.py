@@ -1,10 +1,21 @@
-"""Fixtures: a running Heketi emulation (TEST DOUBLE) and a module runner."""
+"""Fixtures: a running Heketi server, real or emulated, and a module runner.
+
+``heketi`` runs every test that uses it twice: against the REAL Heketi
+server (tests/real_heketi.py: upstream v10, mock executor, a fresh DB, JWT
+on, the role's settings) and against the emulation (tests/heketi_emulator,
+a test double).  Where the real server cannot run here, its half is SKIPPED
+with the reason.  A test that only the emulation can run (injected faults,
+clocks, brick eviction, clone) says so with ``@emulation_only`` and a
+docstring line "emulation only: <why>".
+"""
 import importlib
 
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from tests import real_heketi
+from tests.heketi_backend import HeketiUnderTest
 from tests.heketi_emulator import HeketiEmulator
 
 ADMIN_KEY = "adminsecret"
@@ -28,12 +39,45 @@ def _fail_json(self, msg, **kwargs):
     raise ModuleExit(kwargs, failed=True)
 
 
-@pytest.fixture
-def heketi():
-    emu = HeketiEmulator(admin_key=ADMIN_KEY, user_key="usersecret", pending_polls=1)
-    emu.start()
-    yield emu
-    emu.stop()
+BACKENDS = ["real", "emulation"]
+
+# Restricts a test to the emulation; the test's docstring says why.
+emulation_only = pytest.mark.parametrize("heketi", ["emulation"], indirect=True)
+
+
+def start_server(kind, glusterfs=None):
+    """A fresh server of ``kind`` with the role's heketi.json settings, ``glusterfs`` overriding some."""
+    settings = dict(real_heketi.role_settings(), **(glusterfs or {}))
+    if kind == "real":
+        reason = real_heketi.available()
+        if reason:
+            pytest.skip("real Heketi: %s" % reason)
+        server = real_heketi.RealHeketi(admin_key=ADMIN_KEY, user_key="usersecret", glusterfs=settings)
+    else:
+        server = HeketiEmulator(admin_key=ADMIN_KEY, user_key="usersecret", pending_polls=1, glusterfs=settings)
+    server.start()
+    return server
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (the fixture prints the real server's log on failure)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
+
+
+@pytest.fixture(params=BACKENDS)
+def heketi(request):
+    """The server under test; a test marked ``@pytest.mark.heketi_settings({...})`` gets those
+    heketi.json ``glusterfs`` settings over the role's."""
+    marker = request.node.get_closest_marker("heketi_settings")
+    server = start_server(request.param, marker.args[0] if marker else None)
+    yield HeketiUnderTest(server)
+    report = getattr(request.node, "rep_call", None)
+    if request.param == "real" and report is not None and report.failed:
+        print("real Heketi log (tail):\n" + server.server_log()[-4000:])
+    server.stop()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""HeketiClient against the Heketi emulation (TEST DOUBLE)."""
+"""HeketiClient against the real Heketi server and the emulation (TEST DOUBLE)."""
 import base64
 import hashlib
 import json
@@ -12,6 +12,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client im
     make_jwt,
     query_string_hash,
 )
+from tests.unit.conftest import emulation_only
 
 
 def client(heketi, key="adminsecret", user="admin", **kw):
@@ -34,14 +35,24 @@ def test_token_claims_follow_heketi():
 
 
 def test_fresh_token_per_request_including_queue_polls(heketi):
-    heketi.pending_polls = 3
     c = client(heketi)
     cluster = c.cluster_create()
     node = c.node_add(cluster["id"], 1, "n1", "10.0.0.1")
     assert node["hostnames"]["manage"] == ["n1"]
     polls = [r for r in heketi.requests if r[1].startswith("/queue/")]
-    assert [s for _m, _p, s in polls] == [200, 200, 200, 303]
+    assert polls and polls[-1][2] == 303 and all(s == 200 for _m, _p, s in polls[:-1])
     assert all(status != 401 for _m, _p, status in heketi.requests)
+
+
+@emulation_only
+def test_token_fresh_for_each_of_several_pending_polls(heketi):
+    """emulation only: the real server (mock executor) finishes a node add before a third poll; the emulation
+    can hold an operation pending for a set number of polls."""
+    heketi.pending_polls = 3
+    c = client(heketi)
+    c.node_add(c.cluster_create()["id"], 1, "n1", "10.0.0.1")
+    polls = [r for r in heketi.requests if r[1].startswith("/queue/")]
+    assert [s for _m, _p, s in polls] == [200, 200, 200, 303]
 
 
 def test_device_add_completes_with_204_and_no_id(heketi):
@@ -60,7 +71,9 @@ def test_wrong_secret_is_a_clear_401(heketi):
     assert "secrets may not match" in str(err.value)
 
 
+@emulation_only
 def test_expired_token_is_rejected(heketi):
+    """emulation only: needs the server's clock far ahead (the emulation's clock hook)."""
     heketi.clock = lambda: 10 ** 10  # the server's clock is far ahead
     with pytest.raises(HeketiError) as err:
         client(heketi).cluster_list()
@@ -91,7 +104,9 @@ def test_user_issuer_only_reaches_volumes(heketi):
     assert "Administrator access required" in str(err.value)
 
 
+@emulation_only
 def test_429_is_retried_with_backoff(heketi):
+    """emulation only: injects 429 answers (force_429)."""
     waits = []
     heketi.force_429 = 3
     c = client(heketi, sleep=waits.append, backoff=0.5)
@@ -99,27 +114,30 @@ def test_429_is_retried_with_backoff(heketi):
     assert waits == [0.5, 1.0, 2.0]
 
 
+@emulation_only
 def test_429_gives_up_after_retries(heketi):
+    """emulation only: injects 429 answers (force_429)."""
     heketi.force_429 = 10
     with pytest.raises(HeketiError) as err:
         client(heketi, retries=2).cluster_create()
     assert err.value.status == 429
 
 
-def test_throttle_counts_uncollected_operations(heketi):
-    heketi.max_inflight = 1
+def test_uncollected_operations_do_not_hold_the_throttle(heketi):
+    """Heketi's throttle counts operations still running, not finished ones nobody collected
+    (apps/glusterfs/operations_manage.go); a client may leave queue entries unread."""
     c = client(heketi)
     cid = c.cluster_create()["id"]
-    # an operation accepted but not yet collected from the queue holds the throttle
-    raw = c._raw("POST", "/nodes", {"cluster": cid, "zone": 1, "hostnames": {"manage": ["x"], "storage": ["x"]}})
-    assert raw.status == 202
-    assert c._raw("POST", "/nodes", {"cluster": cid, "zone": 1,
-                                     "hostnames": {"manage": ["y"], "storage": ["y"]}}).status == 429
-    c.wait_queue(raw.header("Location"), "POST", "/nodes")
-    assert c.node_add(cid, 1, "y", "y")["hostnames"]["manage"] == ["y"]
+    statuses = [c._raw("POST", "/nodes", {"cluster": cid, "zone": 1,
+                                          "hostnames": {"manage": ["n%d" % i], "storage": ["n%d" % i]}}).status
+                for i in range(12)]
+    assert statuses == [202] * 12
+    assert c.node_add(cid, 1, "last", "last")["hostnames"]["manage"] == ["last"]
 
 
+@emulation_only
 def test_failed_operation_reports_heketi_text(heketi):
+    """emulation only: injects a failed operation (fail_next); the mock executor never fails a peer probe."""
     c = client(heketi)
     cid = c.cluster_create()["id"]
     heketi.fail_next["POST /nodes"] = "Unable to peer probe n1: connection refused"
