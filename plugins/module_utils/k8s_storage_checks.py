@@ -76,7 +76,7 @@ def _cluster_version(index, raw, cluster_info, problems):
                     raise K8sVersionError(
                         "%s: the inventory says %s but the cluster's API answers %s; correct it or give 'api'"
                         % (field, version_text(version), version_text(answered)))
-        return check_supported(version, field), asked
+        return check_supported(version, field + " (as answered by the API)" if asked else field), asked
     except K8sVersionError as err:
         problems.append(str(err))
         return None, asked
