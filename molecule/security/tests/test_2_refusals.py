@@ -1,0 +1,171 @@
+"""What must be refused: a brick connection without a valid certificate, a client whose
+certificate is valid but not allowed (auth.ssl-allow), a host outside the client networks
+(auth.allow), and bad certificates given to the role (before anything changes)."""
+import hashlib
+import os
+import tempfile
+
+import pytest
+
+from conftest import lab_ca, make_cert, mount, probe, put_files, ssh
+
+testinfra_hosts = ["gl-b1"]
+OUTSIDER = "gl-d1"  # the DR site's host: outside the client networks, not allowed by name
+
+
+@pytest.fixture(scope="module")
+def bricks():
+    return [b for b in probe("gl-b1", "bricks", "sectls")["bricks"] if b["online"]]
+
+
+@pytest.fixture(scope="module")
+def rogue_files():
+    """On gl-b1: a certificate for an allowed name (k8s-a1), signed by a CA that is not the lab's."""
+    ca_pem, _ca_key_pem, ca, ca_key = make_cert("rogue CA")
+    cert, key, _c, _k = make_cert("k8s-a1", ca, ca_key)
+    put_files("gl-b1", {"/root/rogue.pem": cert, "/root/rogue.key": key})
+    yield "/root/rogue.pem", "/root/rogue.key"
+    ssh("gl-b1", "rm -f /root/rogue.pem /root/rogue.key", check=False)
+
+
+def test_every_brick_speaks_tls_with_a_modern_cipher(bricks):
+    assert len(bricks) == 3
+    for brick in bricks:
+        assert brick["tls"] and brick["accepted"], brick
+        assert brick["version"] in ("TLSv1.2", "TLSv1.3") and ("GCM" in brick["cipher"] or "CHACHA" in brick["cipher"])
+
+
+def test_brick_refuses_a_certificate_of_another_ca(bricks, rogue_files):
+    cert, key = rogue_files
+    for brick in bricks:
+        result = probe("gl-b1", "connect", brick["hostname"], brick["port"], "--cert", cert, "--key", key)
+        assert result["tls"] and not result["accepted"], result
+
+
+def test_brick_refuses_plain_tcp(bricks):
+    # A plain (non-TLS) RPC client: the brick expects a TLS handshake and drops the connection.
+    for brick in bricks:
+        rc, out = ssh("gl-b1", "python3 -c 'import socket; s=socket.create_connection((\"%s\", %s), 5); "
+                               "s.sendall(b\"\\x80\\x00\\x00\\x28\" + bytes(40)); s.settimeout(5); "
+                               "print(len(s.recv(100)))'" % (brick["hostname"], brick["port"]), check=False)
+        assert out.strip().splitlines()[-1] == "0", out  # closed, no RPC answer
+
+
+@pytest.fixture()
+def outsider_with(request):
+    """Give gl-d1 Gluster files (cert, key, CA); removed afterwards."""
+    def give(cert, key):
+        with open(os.path.join(os.environ.get("HOME", "/root"), ".metrostor", "pki", "gluster", "ca.crt")) as h:
+            put_files(OUTSIDER, {"/etc/ssl/glusterfs.pem": cert, "/etc/ssl/glusterfs.key": key,
+                                 "/etc/ssl/glusterfs.ca": h.read()})
+    yield give
+    ssh(OUTSIDER, "umount -l /mnt/sectls /mnt/secacl 2>/dev/null; rm -f /etc/ssl/glusterfs.pem /etc/ssl/glusterfs.key "
+                  "/etc/ssl/glusterfs.ca", check=False)
+
+
+def test_client_with_a_valid_certificate_but_not_allowed_cannot_mount(outsider_with):
+    ca, ca_key = lab_ca()
+    cert, key, _c, _k = make_cert("intruder", ca, ca_key)
+    outsider_with(cert, key)
+    rc, out = mount(OUTSIDER, "sectls", check=False)
+    assert rc != 0 or "fuse" not in out, out
+    _rc, log = ssh(OUTSIDER, "grep -h -i -E 'ssl-allow|not authorized|AUTH_FAILED|Authentication failed' "
+                             "/var/log/glusterfs/mnt-sectls.log | tail -3", check=False)
+    assert log.strip(), "no authentication failure in the client log"
+
+
+def test_client_with_a_certificate_of_another_ca_cannot_mount(outsider_with):
+    _ca_pem, _k, ca, ca_key = make_cert("rogue CA")
+    cert, key, _c, _k2 = make_cert("k8s-a1", ca, ca_key)
+    outsider_with(cert, key)
+    rc, out = mount(OUTSIDER, "sectls", check=False)
+    assert rc != 0 or "fuse" not in out, out
+
+
+def test_auth_allow_is_the_servers_and_the_client_networks():
+    out = ssh("gl-b1", "gluster volume get secacl auth.allow")[1]
+    value = out.strip().splitlines()[-1].split()[-1]
+    assert sorted(value.split(",")) == sorted(["10.77.1.11", "10.77.1.12", "10.77.2.11", "10.77.2.12", "10.77.3.11",
+                                               "10.77.1.16/28", "10.77.2.16/28"])
+
+
+def test_a_worker_inside_the_client_networks_mounts():
+    rc, out = mount("k8s-b1", "secacl")
+    assert "fuse" in out
+    ssh("k8s-b1", "echo ok > /mnt/secacl/from-k8s-b1 && cat /mnt/secacl/from-k8s-b1")
+
+
+def test_a_host_outside_the_client_networks_cannot_mount():
+    rc, out = mount(OUTSIDER, "secacl", check=False)
+    assert rc != 0 or "fuse" not in out, out
+    ssh(OUTSIDER, "umount -l /mnt/secacl 2>/dev/null", check=False)
+
+
+# -- bad input: refused before anything changes, naming the file and the reason ------------------
+def checksums():
+    return {h: ssh(h, "sha256sum /etc/ssl/glusterfs.pem /etc/ssl/glusterfs.key")[1] for h in ("gl-a1", "k8s-a1")}
+
+
+@pytest.fixture(scope="module")
+def bad_files():
+    ca, ca_key = lab_ca()
+    work = tempfile.mkdtemp(prefix="metrostor-badtls-")
+    good_cert, good_key, _c, _k = make_cert("gl-a1", ca, ca_key)
+    expired_cert, expired_key, _c2, _k2 = make_cert("gl-a1", ca, ca_key, expired=True)
+    _other_cert, other_key, _c3, _k3 = make_cert("gl-a1", ca, ca_key)
+    _rca_pem, _rk, rca, rca_key = make_cert("rogue CA")
+    rogue_cert, rogue_key, _c4, _k4 = make_cert("gl-a1", rca, rca_key)
+    notca_cert, notca_key, _c5, _k5 = make_cert("gl-a1", ca, ca_key)
+    files = {"good.crt": good_cert, "good.key": good_key, "expired.crt": expired_cert, "expired.key": expired_key,
+             "other.key": other_key, "rogue.crt": rogue_cert, "rogue.key": rogue_key,
+             "notca.crt": notca_cert, "notca.key": notca_key}
+    for name, text in files.items():
+        with open(os.path.join(work, name), "w") as handle:
+            handle.write(text)
+    yield work
+    for name in files:
+        os.unlink(os.path.join(work, name))
+    os.rmdir(work)
+
+
+CA = os.path.join(os.environ.get("HOME", "/root"), ".metrostor", "pki", "gluster", "ca.crt")
+
+
+@pytest.mark.parametrize("cert,key,ca,reason", [
+    ("expired.crt", "expired.key", CA, "expired on"),
+    ("good.crt", "other.key", CA, "is not the private key of gluster_tls_cert_src"),
+    ("rogue.crt", "rogue.key", CA, "did not sign gluster_tls_cert_src"),
+])
+def test_bad_certificate_refused_before_anything_changes(playbook, bad_files, cert, key, ca, reason):
+    before = checksums()
+    cert_path, key_path = os.path.join(bad_files, cert), os.path.join(bad_files, key)
+    rc, out, recap = playbook("-e", "gluster_tls_cert_src=%s gluster_tls_key_src=%s gluster_tls_ca_src=%s"
+                              % (cert_path, key_path, ca), "-e", '{"gluster_tls_volumes": ["sectls"]}',
+                              playbook="playbooks/gluster_tls.yml")
+    assert rc != 0
+    assert reason in out and (cert_path in out or key_path in out), out[-3000:]
+    assert "Nothing was changed" in out
+    assert all(r["changed"] == 0 for r in recap.values()), recap
+    assert checksums() == before
+
+
+def test_a_ca_that_is_not_a_ca_refused(playbook, bad_files):
+    rc, out, recap = playbook("-e", "gluster_tls_ca_src=%s gluster_tls_ca_key_src=%s"
+                              % (os.path.join(bad_files, "notca.crt"), os.path.join(bad_files, "notca.key")),
+                              playbook="playbooks/gluster_tls.yml")
+    assert rc != 0 and "is not a CA certificate" in out and "notca.crt" in out, out[-3000:]
+    assert all(r["changed"] == 0 for r in recap.values()), recap
+
+
+def test_an_allow_list_of_star_refused(playbook):
+    rc, out, recap = playbook("-e", '{"gluster_volume_access_volumes": [{"name": "secacl", "allow": ["*"]}]}',
+                              playbook="playbooks/gluster_volume_access.yml")
+    assert rc != 0 and "lets every address mount" in out and "Nothing was changed" in out, out[-3000:]
+    assert all(r["changed"] == 0 for r in recap.values()), recap
+
+
+def test_role_is_idempotent_and_check_mode_changes_nothing(playbook):
+    rc, out, recap = playbook("--check", "--diff", "-e", '{"gluster_tls_volumes": ["sectls"]}',
+                              playbook="playbooks/gluster_tls.yml")
+    assert rc == 0, out[-3000:]
+    assert all(r["changed"] == 0 for r in recap.values()), recap
