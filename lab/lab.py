@@ -15,6 +15,10 @@ read-only bind mount, so the roles install GlusterFS with apt as on any site.
 The hosts, sites and addresses come from inventories/lab/hosts.yml.
 
     lab up | down | status | cut SITE | heal SITE | delay SITE MS | ssh HOST [CMD...]
+    lab detach-disk HOST DISK | attach-disk HOST DISK [SIZE] | destroy HOST
+
+METROSTOR_LAB_EXTRA_INVENTORY=FILE adds the hosts of another inventory file
+(e.g. inventories/lab/scale_out.yml, the hosts a scale-out adds) to the lab.
 """
 
 import json
@@ -79,6 +83,10 @@ def load_layout():
             walk(child or {}, gvars)
 
     walk(inv["all"], {})
+    extra = os.environ.get("METROSTOR_LAB_EXTRA_INVENTORY")
+    if extra:
+        with open(extra) as handle:
+            walk((yaml.safe_load(handle) or {}).get("all") or {}, inv["all"].get("vars") or {})
     for name, hv in hosts.items():
         if "lab_site" not in hv:
             raise SystemExit("lab: host %s has no lab_site in %s" % (name, INVENTORY))
@@ -490,7 +498,7 @@ def cmd_down(_args):
             sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)
     stop_delayers(state)
     stop_router()
-    teardown_network(lab, hosts)
+    teardown_network(lab, dict(dict((n, {}) for n in state["hosts"]), **hosts))  # also hosts of an extra inventory
     if os.path.exists(OWNER):
         os.unlink(OWNER)
     purge = "--purge" in _args
@@ -619,8 +627,106 @@ def cmd_ssh(args):
                       "-o", "LogLevel=ERROR", "root@" + hosts[args[0]]["ansible_host"]] + args[1:])
 
 
+# -- day-2 operations: a disk or a whole host is lost -------------------------
+def container_pid(hs):
+    """The container's init (the child of the systemd-nspawn process)."""
+    out = sh(["pgrep", "-P", str(hs["pid"])], capture=True, check=False).split()
+    if not out:
+        raise SystemExit("lab: no running container under systemd-nspawn pid %s" % hs.get("pid"))
+    return out[0]
+
+
+def _running_host(args, usage):
+    _lab, hosts = load_layout()
+    if len(args) < 2 or args[0] not in hosts:
+        raise SystemExit("lab: %s; hosts: %s" % (usage, ", ".join(sorted(hosts))))
+    state = load_state()
+    hs = state["hosts"].get(args[0]) or {}
+    if not alive(hs.get("pid")):
+        raise SystemExit("lab: %s is not running" % args[0])
+    return hosts[args[0]], hs, state
+
+
+def cmd_detach_disk(args):
+    """The disk dies: its loop device shrinks to 0 bytes (every I/O on it fails, as on a pulled
+    disk: XFS on it shuts down, the bricks on it stop), its image is deleted, and its device
+    node disappears from the host."""
+    _hv, hs, state = _running_host(args, "detach-disk HOST DISK")
+    name, disk = args[0], args[1]
+    loop = (hs.get("disks") or {}).get(disk)
+    if not loop:
+        raise SystemExit("lab: %s has no disk %s attached (has: %s)" % (name, disk, ", ".join(sorted(hs.get("disks") or {}))))
+    image = sh(["losetup", "-n", "-O", "BACK-FILE", loop], capture=True, check=False).strip()
+    if image and os.path.exists(image):
+        sh(["truncate", "-s", "0", image])
+        sh(["losetup", "-c", loop])
+        os.unlink(image)
+    pid = container_pid(hs)
+    sh(["nsenter", "-t", pid, "-m", "--", "sh", "-c",
+        "umount /dev/%s 2>/dev/null; rm -f /dev/%s" % (disk, disk)], check=False)
+    sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)  # detached once nothing holds it
+    del hs["disks"][disk]
+    hs.setdefault("detached", {})[disk] = loop
+    save_state(state)
+    log("%s: disk /dev/%s (%s) is gone: I/O on it fails, its device node is removed" % (name, disk, loop))
+
+
+def cmd_attach_disk(args):
+    """A new, empty disk in the slot: a fresh image (the size the inventory gives, or SIZE) on a
+    new loop device, and its device node /dev/DISK in the host."""
+    hv, hs, state = _running_host(args, "attach-disk HOST DISK [SIZE]")
+    name, disk = args[0], args[1]
+    if disk in (hs.get("disks") or {}):
+        raise SystemExit("lab: %s already has /dev/%s (%s); detach-disk it first" % (name, disk, hs["disks"][disk]))
+    size = args[2] if len(args) > 2 else (hv.get("lab_disks") or {}).get(disk)
+    if not size:
+        raise SystemExit("lab: give the size of /dev/%s (the inventory has no lab_disks entry for it)" % disk)
+    image = os.path.join(WORK, "hosts", name, disk + ".img")
+    if os.path.exists(image):
+        os.unlink(image)
+    sh(["truncate", "-s", str(size), image])
+    loop = sh(["losetup", "-f", "--show", image], capture=True).strip()
+    rdev = os.stat(loop).st_rdev
+    pid = container_pid(hs)
+    sh(["nsenter", "-t", pid, "-m", "--", "sh", "-c", "rm -f /dev/%s && mknod -m 0660 /dev/%s b %d %d"
+        % (disk, disk, os.major(rdev), os.minor(rdev))])
+    hs.setdefault("disks", {})[disk] = loop
+    hs.get("detached", {}).pop(disk, None)
+    save_state(state)
+    log("%s: new empty disk /dev/%s (%s, %s)" % (name, disk, loop, size))
+
+
+def cmd_destroy(args):
+    """The host is gone for good: stopped, its root (overlay), disks and state removed.  `lab up`
+    then builds a new, empty host with the same name, address and site."""
+    _lab, hosts = load_layout()
+    state = load_state()
+    if not args or args[0] not in set(hosts) | set(state["hosts"]):
+        raise SystemExit("lab: destroy HOST; hosts: %s" % ", ".join(sorted(hosts)))
+    name = args[0]
+    hs = state["hosts"].get(name) or {}
+    if alive(hs.get("pid")):
+        os.kill(hs["pid"], signal.SIGTERM)
+        deadline = time.time() + 30
+        while alive(hs["pid"]) and time.time() < deadline:
+            time.sleep(0.3)
+        if alive(hs["pid"]):
+            os.killpg(hs["pid"], signal.SIGKILL)
+            time.sleep(1)
+    root = hs.get("root")
+    if root and os.path.ismount(root):
+        sh(["umount", "-l", root], check=False)
+    for loop in list((hs.get("disks") or {}).values()) + list((hs.get("detached") or {}).values()):
+        sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)
+    shutil.rmtree(os.path.join(WORK, "hosts", name), ignore_errors=True)
+    state["hosts"].pop(name, None)
+    save_state(state)
+    log("%s destroyed (root, disks and state removed); 'lab up' builds a new empty %s" % (name, name))
+
+
 COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "cut": cmd_cut, "heal": cmd_heal,
-            "delay": cmd_delay, "ssh": cmd_ssh}
+            "delay": cmd_delay, "ssh": cmd_ssh, "detach-disk": cmd_detach_disk, "attach-disk": cmd_attach_disk,
+            "destroy": cmd_destroy}
 
 
 def main(argv):

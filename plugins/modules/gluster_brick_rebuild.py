@@ -1,0 +1,143 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: metrostor.gluster developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: gluster_brick_rebuild
+short_description: Rebuild the bricks of a replaced disk or host (reset-brick / replace-brick commit force)
+description:
+  - For every started, replicated volume, finds the bricks of O(host) whose path lies under one of
+    O(brick_roots) and rebuilds those that are not online, from the other bricks of their replica sets.
+  - Same host (a new disk, or a new host that took the old host's name and peer uuid):
+    C(volume reset-brick VOL B start) then C(volume reset-brick VOL B B commit force).
+    Another host (O(new_host)): C(volume replace-brick VOL OLD NEW commit force).
+  - glusterd creates the brick directory on the new filesystem, sets its volume-id, starts the brick
+    and marks it for a full self-heal; wait for the heal afterwards (M(metrostor.gluster.gluster_health)).
+  - Online bricks are left alone, so a second run changes nothing. A brick of a volume that is not
+    replicated is reported (its data is gone with its disk) and not rebuilt.
+  - The whole plan is made before the first command; a failure reports the steps already done.
+version_added: "0.3.0"
+author: metrostor.gluster developers
+options:
+  host:
+    description: The bricks' host as the volumes name it (the address or name the bricks were created with).
+    type: str
+    required: true
+  new_host:
+    description: The host the bricks move to (C(replace-brick)). Default, O(host) (C(reset-brick)).
+    type: str
+  brick_roots:
+    description: Brick mount points (for example C(/bricks/brick1)) whose bricks are rebuilt. Default, every brick of O(host).
+    type: list
+    elements: path
+    default: []
+  volumes:
+    description: Only these volumes. Default, every volume of the pool.
+    type: list
+    elements: str
+  command_timeout:
+    description: Seconds each gluster command may take (the CLI's C(--timeout)).
+    type: int
+    default: 120
+attributes:
+  check_mode:
+    support: full
+    description: Reports the commands it would run (RV(actions)) and runs none.
+  diff_mode:
+    support: full
+    description: Shows the bricks to rebuild.
+"""
+
+EXAMPLES = r"""
+- name: Rebuild the bricks that were on the failed disk of gl-a1
+  metrostor.gluster.gluster_brick_rebuild:
+    host: 10.77.1.11
+    brick_roots: [/bricks/brick1]
+  delegate_to: gl-b1
+  run_once: true
+"""
+
+RETURN = r"""
+actions:
+  description: The gluster commands run (or, in check mode, that would run).
+  returned: always
+  type: list
+  elements: str
+rebuilt:
+  description: The bricks rebuilt, each C({volume, brick, new_brick, how}).
+  returned: always
+  type: list
+  elements: dict
+skipped:
+  description: The bricks of O(host) left alone and why (online, volume not started, not replicated).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.metrostor.gluster.plugins.module_utils.brick_rebuild import plan
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterCli, GlusterError
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import bricks_online, read_bricks
+
+ARGUMENT_SPEC = dict(
+    host=dict(type="str", required=True),
+    new_host=dict(type="str"),
+    brick_roots=dict(type="list", elements="path", default=[]),
+    volumes=dict(type="list", elements="str"),
+    command_timeout=dict(type="int", default=120),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    p = module.params
+    timeout = ["--timeout=%d" % p["command_timeout"]]
+    actions, done = [], []
+    try:
+        cli = GlusterCli(module)
+        volumes = cli.volume_infos(timeout=p["command_timeout"])
+        unknown = [v for v in (p["volumes"] or []) if v not in volumes]
+        if unknown:
+            module.fail_json(msg="No such volume(s): %s (the pool has: %s). Nothing was changed."
+                             % (", ".join(unknown), ", ".join(sorted(volumes)) or "none"))
+        started = [v for v in volumes if volumes[v]["status"] == "Started"]
+        status = read_bricks(cli.run_xml(timeout + ["volume", "status", "all"])) if started else {}
+        online = dict((name, bricks_online(vol, status.get(name, {}))) for name, vol in volumes.items())
+        steps, skipped = plan(volumes, online, p["host"], p["brick_roots"], p["new_host"], p["volumes"])
+        for step in steps:
+            for args in step["args"]:
+                actions.append("gluster " + " ".join(args))
+            if module.check_mode:
+                continue
+            for args in step["args"]:
+                try:
+                    cli.run_xml(timeout + args)
+                except GlusterError as err:
+                    # `reset-brick ... start` on a brick whose process is already gone is refused; the
+                    # commit that follows is what matters.
+                    if args[-1] != "start":
+                        raise
+                    actions.append("(%s: %s)" % (" ".join(args), err))
+            done.append(step)
+    except GlusterError as err:
+        module.fail_json(msg="%s. Done before the failure: %s" % (err, ", ".join(
+            "%s %s %s" % (s["how"], s["volume"], s["brick"]) for s in done) or "nothing"),
+            actions=actions, rebuilt=[dict((k, s[k]) for k in ("volume", "brick", "new_brick", "how")) for s in done])
+    rebuilt = [dict((k, s[k]) for k in ("volume", "brick", "new_brick", "how")) for s in steps]
+    result = dict(changed=bool(steps), actions=actions, rebuilt=rebuilt, skipped=skipped)
+    if module._diff:
+        result["diff"] = {"before": "".join("%s %s: down\n" % (s["volume"], s["brick"]) for s in steps),
+                          "after": "".join("%s %s: rebuilt (%s)\n" % (s["volume"], s["new_brick"], s["how"])
+                                           for s in steps)}
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
