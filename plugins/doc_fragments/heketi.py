@@ -47,7 +47,10 @@ options:
     type: float
     default: 1.0
   poll_timeout:
-    description: Seconds after which an asynchronous operation still pending is an error.
+    description:
+      - Seconds after which an asynchronous operation still pending is an error.
+      - Also how long a module that is about to change Heketi waits for other clients' operations
+        still in flight (see the notes).
     type: int
     default: 1800
   retries:
@@ -59,4 +62,12 @@ options:
 notes:
   - Runs on the host it is delegated to (usually C(localhost)); needs only Python's standard library.
   - Supports check mode and diff mode.
+  - "Pending operations guard: a module that is about to change Heketi first reads Heketi's pending
+    operations (one C(GET /operations), just before its first change, and in check mode when it
+    predicts a change; a run that changes nothing costs no extra request). While any is C(stale) or
+    C(failed) (left by an interrupted or failed operation, when Heketi's database may not match
+    Gluster), or still in flight after O(poll_timeout), the module fails naming them in
+    C(pending_operations) and changes nothing. The way out is M(metrostor.gluster.heketi_operations)
+    with O(metrostor.gluster.heketi_operations#module:state=absent). M(metrostor.gluster.heketi_info)
+    and M(metrostor.gluster.heketi_operations) only read, and are never refused."
 """

@@ -26,7 +26,7 @@ description:
     Operations still in flight are left alone (Heketi only cleans stale or failed ones); asking for
     one of them by id is an error. An operation Heketi could not clean up makes the module fail,
     naming it; Heketi's log says why.
-  - This module does not refuse to run while operations are pending: it is the way out.
+  - This module does not refuse to run while operations are pending, it is the way out.
 version_added: "0.2.0"
 author: metrostor.gluster developers
 extends_documentation_fragment: [metrostor.gluster.heketi]
@@ -41,7 +41,7 @@ options:
   ids:
     description:
       - Only these pending operations (ids as listed in RV(operations)). Without it, all of them.
-      - An id that is not pending (any more) is not an error: it is already absent.
+      - An id that is not pending (any more) is not an error, it is already absent.
     type: list
     elements: str
   details:

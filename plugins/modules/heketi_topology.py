@@ -16,6 +16,9 @@ description:
     retags nodes and devices whose tags differ, and, only with O(remove_absent=true),
     removes nodes and devices that are not declared.
   - Existing Heketi clusters are matched to declared clusters by their nodes' manage hostnames.
+  - What Heketi holds is read with one C(GET /db/dump) (the whole database in one answer, admin key),
+    so a run that changes nothing costs one request whatever the size of the topology; where the
+    dump is refused, cluster and node by node (1 + clusters + nodes requests). RV(state_source) says which.
   - The whole plan is validated before anything is changed. Changes Heketi cannot make
     (moving a node to another zone or cluster, changing its storage address) are errors.
   - Removal is safe; offline, failed (Heketi evicts the bricks to other devices, honouring
@@ -78,6 +81,10 @@ clusters:
   returned: always
   type: list
   elements: str
+state_source:
+  description: Where Heketi's state was read from, C(db_dump) (one request) or C(per_object).
+  returned: always
+  type: str
 api_calls:
   description: Number of HTTP requests made to Heketi.
   returned: always
@@ -120,6 +127,7 @@ class HeketiTopologyModule(HeketiModule):
         else:
             plan.apply(done)
         self.result["clusters"] = [ref["id"] for ref in plan.cluster_ids]
+        self.result["state_source"] = plan.state_source
 
 
 def main():
