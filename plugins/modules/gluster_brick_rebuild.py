@@ -13,9 +13,9 @@ short_description: Rebuild the bricks of a replaced disk or host (reset-brick / 
 description:
   - For every started, replicated volume, finds the bricks of O(host) whose path lies under one of
     O(brick_roots) and rebuilds those that are not online, from the other bricks of their replica sets.
-  - Same host (a new disk, or a new host that took the old host's name and peer uuid):
+  - "Same host (a new disk, or a new host that took the old host's name and peer uuid):
     C(volume reset-brick VOL B start) then C(volume reset-brick VOL B B commit force).
-    Another host (O(new_host)): C(volume replace-brick VOL OLD NEW commit force).
+    Another host (O(new_host)): C(volume replace-brick VOL OLD NEW commit force)."
   - glusterd creates the brick directory on the new filesystem, sets its volume-id, starts the brick
     and marks it for a full self-heal; wait for the heal afterwards (M(metrostor.gluster.gluster_health)).
   - Online bricks are left alone, so a second run changes nothing. A brick of a volume that is not

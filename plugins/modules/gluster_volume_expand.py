@@ -15,7 +15,7 @@ description:
     its arbiter brick in the tie-breaker site (C(volume add-brick VOL B1 B2 B3)), then starts a
     rebalance (C(volume rebalance VOL start)).
   - The sets are planned for every volume first and checked with the three-site layout rules
-    (the same check as M(metrostor.gluster.site_layout)): a plan that would put two copies of a set
+    (the same check as the M(metrostor.gluster.site_layout) filter); a plan that would put two copies of a set
     in one site, or its arbiter outside the tie-breaker site, is refused before any change, naming
     the volume, the set and the site.
   - A volume that already has a brick on a new data node is left alone, so a second run changes nothing.
@@ -23,11 +23,11 @@ version_added: "0.3.0"
 author: metrostor.gluster developers
 options:
   sites:
-    description: The sites, C(metrostor_sites) (C({site: {zone, tiebreaker}})).
+    description: "The sites, C(metrostor_sites) (C({site: {zone, tiebreaker}}))."
     type: dict
     required: true
   node_sites:
-    description: Every Gluster node's brick address and its site, C({address: site}), the new nodes included.
+    description: "Every Gluster node's brick address and its site, C({address: site}), the new nodes included."
     type: dict
     required: true
   new_nodes:
@@ -36,7 +36,7 @@ options:
     elements: str
     required: true
   brick_roots:
-    description: The brick mount point on each node, C({address: /bricks/brick1}); default C(/bricks/brick1).
+    description: "The brick mount point on each node, C({address: /bricks/brick1}); default C(/bricks/brick1)."
     type: dict
     default: {}
   volumes:
