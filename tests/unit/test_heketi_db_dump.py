@@ -149,7 +149,7 @@ def test_modules_read_with_one_request(server, monkeypatch):
     for check in (True, False):
         before = len(server.requests)
         result = run("heketi_topology", {"topology": topo}, check=check)
-        assert not result["changed"] and result["api_calls"] == 1
+        assert not result["changed"] and result["api_calls"] == 1 and result["state_source"] == "db_dump"
         assert [(m, p) for m, p, _s in server.requests[before:]] == [("GET", "/db/dump")]
     before = len(server.requests)
     info = run("heketi_info", {})
