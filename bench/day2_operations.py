@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Day-2 operations under write load on the lab: per operation, the time from the failure to full
+redundancy (every brick online, nothing pending heal) and the longest write stall, with the
+acknowledged writes lost (lab/day2_operations.py, the method of lab/site_loss.py).
+
+    python bench/day2_operations.py            # runs every operation (root, lab up and deployed; ~20 min)
+    python bench/day2_operations.py --only replace_device
+    python bench/day2_operations.py --last     # prints what the last molecule/day2 run measured
+"""
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "lab"))
+OUTCOMES = os.path.join(ROOT, ".lab", "day2", "outcomes.json")
+
+
+def run_all(only):
+    import day2_operations as ops
+    steps = [("replace_device_brick_disk", lambda: ops.replace_device("gl-a2", "vdb")),
+             ("replace_device_heketi_disk", lambda: ops.replace_device("gl-a2", "vdc")),
+             ("replace_node", lambda: ops.replace_node("gl-b2")),
+             ("scale_out", lambda: ops.scale_out(("gl-a3", "gl-b3"))),
+             ("heketi_failover", lambda: ops.heketi_failover("gl-a2", "gl-c1", "c"))]
+    out = {}
+    for name, step in steps:
+        if only and not name.startswith(only):
+            continue
+        try:
+            out[name] = step()
+        finally:
+            if name == "scale_out":
+                ops.scale_in(("gl-a3", "gl-b3"))
+    return out
+
+
+def table(outcomes):
+    rows = ["| operation | playbook (s) | time to full redundancy (s) | longest write stall (s) | acknowledged | lost "
+            "| pending heal | data bricks identical | second run changed |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, o in outcomes.items():
+        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            o.get("operation", name), o.get("playbook_seconds"), o.get("seconds_to_full_redundancy"),
+            o.get("stall_seconds"), o.get("acknowledged"), o.get("lost"), o.get("heal_pending"),
+            "yes" if o.get("data_bricks_identical") else "no", o.get("second_changed")))
+    return "\n".join(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="run only the operations whose name starts with this")
+    parser.add_argument("--last", action="store_true", help="print the last molecule/day2 run's outcomes")
+    args = parser.parse_args()
+    if args.last:
+        with open(OUTCOMES) as handle:
+            outcomes = json.load(handle)
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(OUTCOMES)))
+    else:
+        outcomes = run_all(args.only)
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print("day-2 operations under FUSE write load (fsync'ed 512-byte records), %s, %s, %d CPUs" % (
+        stamp, platform.node(), os.cpu_count()))
+    print(table(outcomes))
+    print(json.dumps(outcomes, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

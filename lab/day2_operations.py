@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""The day-2 operations as experiments on the lab, each under the FUSE write load
+of lab/day2_load.py: break something, run the playbook that repairs it, run it
+again (it must change nothing).  Used by molecule/day2 (which asserts) and
+bench/day2_operations.py (which prints the figures).
+
+    replace_device(vol, host, disk)   lab detach-disk + attach-disk, playbooks/replace_device.yml
+    replace_node(vol, host)           lab destroy + up, playbooks/replace_node.yml
+    scale_out(vol, hosts)             lab up of inventories/lab/scale_out.yml, playbooks/scale_out.yml
+    heketi_failover(vol, to)          lab cut of Heketi's site, playbooks/heketi_failover.yml
+
+Each returns the write-load outcome (lost, stall, time to full redundancy,
+identical data bricks) with the playbook runs' return codes and recaps.
+"""
+
+import os
+import re
+import subprocess
+import time
+
+from day2_load import under_load
+from site_loss import LAB, ROOT
+
+VOLUME = "day2"
+# a data brick in each data site, the arbiter in the tie-breaker: the hosts the operations replace
+BRICKS = ["10.77.1.12:/bricks/brick1/" + VOLUME, "10.77.2.12:/bricks/brick1/" + VOLUME,
+          "10.77.3.11:/bricks/brick1/" + VOLUME]
+SCALE_OUT_INVENTORY = os.path.join(ROOT, "inventories", "lab", "scale_out.yml")
+
+
+def lab(*args, env=None):
+    proc = subprocess.run([LAB] + list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=dict(os.environ, **(env or {})))
+    if proc.returncode:
+        raise RuntimeError("lab %s failed: %s" % (" ".join(args), proc.stdout))
+    return proc.stdout
+
+
+def playbook(name, *args, inventories=(), timeout=1800):
+    """ansible-playbook on the lab from the checkout: (rc, output, {host: {changed, failed}})."""
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_FORCE_COLOR="0")
+    env.pop("ANSIBLE_INVENTORY", None)
+    inv = []
+    for path in (os.path.join(ROOT, "inventories", "lab", "hosts.yml"),) + tuple(inventories):
+        inv += ["-i", path]
+    started = time.monotonic()
+    proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/" + name] + inv
+                          + list(args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=timeout)
+    out = proc.stdout
+    recap = {m.group(1): {"changed": int(m.group(2)), "failed": int(m.group(3))}
+             for m in re.finditer(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", out, re.M)}
+    return {"rc": proc.returncode, "out": out, "recap": recap, "seconds": round(time.monotonic() - started, 1)}
+
+
+def changed(run):
+    return sum(h["changed"] for h in run["recap"].values())
+
+
+def log_run(tag, run):
+    os.makedirs(os.path.join(ROOT, ".lab", "day2"), exist_ok=True)
+    with open(os.path.join(ROOT, ".lab", "day2", tag + ".log"), "w") as handle:
+        handle.write(run["out"])
+
+
+def _twice(tag, name, *args, inventories=()):
+    first = playbook(name, *args, inventories=inventories)
+    log_run(tag + "-1", first)
+    repaired_at = time.monotonic()
+    second = playbook(name, *args, inventories=inventories) if first["rc"] == 0 else None
+    if second:
+        log_run(tag + "-2", second)
+    return first, second, repaired_at
+
+
+def summary(first, second):
+    return {"rc": first["rc"], "playbook_seconds": first["seconds"], "changed": changed(first),
+            "second_rc": second["rc"] if second else None, "second_changed": changed(second) if second else None}
+
+
+def replace_device(host="gl-a2", disk="vdb", vol=VOLUME, bricks=BRICKS):
+    """The disk dies under load; a new one goes into the slot; replace_device.yml rebuilds."""
+    def operation():
+        failed_at = time.monotonic()
+        lab("detach-disk", host, disk)
+        time.sleep(5)
+        # A device path that does not exist (the slot is empty) is refused before any change.
+        empty = playbook("replace_device.yml", "-e", "replace_device_host=" + host, "-e",
+                         "replace_device_path=/dev/" + disk)
+        log_run("replace_device-empty-slot", empty)
+        lab("attach-disk", host, disk)
+        first, second, repaired_at = _twice("replace_device-%s-%s" % (host, disk), "replace_device.yml", "-e",
+                                            "replace_device_host=" + host, "-e", "replace_device_path=/dev/" + disk)
+        return dict(summary(first, second), failed_at=failed_at, repaired_at=repaired_at,
+                    empty_slot_rc=empty["rc"], empty_slot_changed=changed(empty),
+                    empty_slot_refusal="does not exist on %s" % host in empty["out"])
+    return dict(under_load(vol, bricks, operation), operation="replace_device %s /dev/%s" % (host, disk))
+
+
+def replace_node(host="gl-b2", vol=VOLUME, bricks=BRICKS):
+    """The host dies under load (destroyed: its root and disks are gone); a new empty host with the
+    same name and address comes up; replace_node.yml makes it the old node again."""
+    def operation():
+        failed_at = time.monotonic()
+        lab("destroy", host)
+        lab("up")
+        first, second, repaired_at = _twice("replace_node-" + host, "replace_node.yml", "-e",
+                                            "replace_node_host=" + host)
+        return dict(summary(first, second), failed_at=failed_at, repaired_at=repaired_at)
+    return dict(under_load(vol, bricks, operation), operation="replace_node " + host)
+
+
+def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS):
+    """New hosts (inventories/lab/scale_out.yml) join under load; the volume grows onto them."""
+    env = {"METROSTOR_LAB_EXTRA_INVENTORY": SCALE_OUT_INVENTORY}
+
+    def operation():
+        lab("up", env=env)
+        started = time.monotonic()
+        args = ["-e", '{"scale_out_hosts": %s, "scale_out_volumes": ["%s"]}' % (list(hosts), vol)]
+        args[1] = args[1].replace("'", '"')
+        first, second, repaired_at = _twice("scale_out", "scale_out.yml", *args, inventories=(SCALE_OUT_INVENTORY,))
+        return dict(summary(first, second), failed_at=started, repaired_at=repaired_at)
+    return dict(under_load(vol, bricks, operation), operation="scale_out " + " ".join(hosts))
+
+
+def ansible(host, module, args, inventories=()):
+    """An ad-hoc module call on the lab (e.g. a Heketi module on the Heketi host)."""
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    inv = []
+    for path in (os.path.join(ROOT, "inventories", "lab", "hosts.yml"),) + tuple(inventories):
+        inv += ["-i", path]
+    return subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible"), host] + inv + ["-m", module, "-a", args],
+                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+
+
+HEKETI_ON_C1 = ("heketi_url=https://127.0.0.1:8080 heketi_key=lab-admin-secret ca_path=/etc/heketi/tls/ca.crt")
+
+
+def scale_in(hosts=("gl-a3", "gl-b3"), addresses=("10.77.1.13", "10.77.2.13"), vol=VOLUME):
+    """Undo the lab's scale-out (the default lab stays lean): the test volume is deleted, the hosts
+    leave Heketi and the pool, and are destroyed.  Lab cleanup, not an operation of the collection."""
+    from day2_load import delete_volume
+    from site_loss import gluster
+    delete_volume(vol)
+    for address in addresses:
+        ansible("gl-c1", "metrostor.gluster.heketi_node",
+                "manage=%s state=absent remove_devices=true %s" % (address, HEKETI_ON_C1))
+        gluster("gl-b1", "peer detach", address, check=False)
+    for host in hosts:
+        lab("destroy", host, env={"METROSTOR_LAB_EXTRA_INVENTORY": SCALE_OUT_INVENTORY})
+
+
+def module_json(run):
+    """The JSON result of an ad-hoc module call ("host | SUCCESS => {...}")."""
+    import json
+    text = run.stdout
+    return json.loads(text[text.index("=>") + 2:]) if "=>" in text else {"failed": True, "msg": text}
+
+
+def heketi_ids(host):
+    """Every id in Heketi's DB, read on HOST (clusters, nodes, devices, bricks, volumes)."""
+    info = module_json(ansible(host, "metrostor.gluster.heketi_info", "gather=clusters,volumes " + HEKETI_ON_C1))
+    if info.get("failed"):
+        raise RuntimeError("heketi_info on %s failed: %s" % (host, info.get("msg")))
+    ids = set()
+    for cluster in info.get("clusters") or []:
+        ids.add(cluster["id"])
+        for node in cluster.get("node_infos") or []:
+            ids.add(node["id"])
+            for dev in node.get("devices") or []:
+                ids.add(dev["id"])
+                ids.update(b["id"] for b in dev.get("bricks") or [])
+    ids.update(v["id"] for v in info.get("volumes") or [])
+    return ids
+
+
+def heketi_volume(host, name, state):
+    return module_json(ansible(host, "metrostor.gluster.heketi_volume",
+                               "name=%s size=1 state=%s %s" % (name, state, HEKETI_ON_C1)))
+
+
+def service_name_check(client="k8s-b1", name="heketi.metrostor.lab"):
+    """Where CLIENT's /etc/hosts sends Heketi's service name, and whether the Heketi there presents a
+    certificate valid for that name (checked against the heketi role's CA)."""
+    import socket
+    import ssl
+    hosts = subprocess.run([LAB, "ssh", client, "getent hosts " + name], stdout=subprocess.PIPE,
+                           universal_newlines=True).stdout.split()
+    address = hosts[0] if hosts else None
+    ok = False
+    if address:
+        ctx = ssl.create_default_context(cafile=os.path.expanduser("~/.metrostor/pki/heketi/ca.crt"))
+        try:
+            with socket.create_connection((address, 8080), timeout=5) as sock:
+                with ctx.wrap_socket(sock, server_hostname=name) as tls:
+                    tls.sendall(("GET /hello HTTP/1.0\r\nHost: %s\r\n\r\n" % name).encode())
+                    ok = b" 200 " in tls.recv(200)
+        except (OSError, ssl.SSLError):
+            ok = False
+    return {"address": address, "answers_with_valid_certificate": ok}
+
+
+def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICKS):
+    """Heketi's site is cut under load; heketi_failover.yml moves Heketi to the standby; a volume is
+    created and deleted there; nothing in the DB from before the cut is lost; the site returns, the
+    old Heketi is fenced; Heketi is moved home again (refused while the standby answers, then forced)."""
+    prepared = [playbook("heketi_standby.yml") for _ in range(2)]
+    for index, run in enumerate(prepared):
+        log_run("heketi_standby-%d" % (index + 1), run)
+    if prepared[0]["rc"]:
+        return {"operation": "heketi_failover", "prepare_rc": prepared[0]["rc"]}
+    heketi_volume(home, "day2-before-cut", "present")
+    before = heketi_ids(home)
+    facts = {}
+
+    def operation():
+        failed_at = time.monotonic()
+        lab("cut", site)
+        try:
+            first, second, repaired_at = _twice("heketi_failover-to-" + to, "heketi_failover.yml", "-e",
+                                                "heketi_failover_to=" + to)
+            facts.update(summary(first, second), repaired_at=repaired_at, failed_at=failed_at)
+            if first["rc"] == 0:
+                after = heketi_ids(to)
+                facts["db_entries_before_cut"] = len(before)
+                facts["db_entries_lost"] = sorted(before - after)
+                created = heketi_volume(to, "day2-after-failover", "present")
+                deleted = heketi_volume(to, "day2-after-failover", "absent")
+                facts["volume_created_and_deleted"] = bool(created.get("changed") and deleted.get("changed")
+                                                           and not created.get("failed") and not deleted.get("failed"))
+                facts["service_name"] = service_name_check()
+        finally:
+            lab("heal", site)
+        time.sleep(10)
+        fence = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + to)
+        log_run("heketi_failover-fence", fence)
+        again = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + to)
+        log_run("heketi_failover-after-fence", again)
+        refused = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home)
+        log_run("heketi_failover-refused", refused)
+        back = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home, "-e", "force=true")
+        log_run("heketi_failover-back", back)
+        heketi_volume(home, "day2-before-cut", "absent")
+        facts.update({"fence_rc": fence["rc"], "fence_changed": changed(fence),
+                      "after_fence_changed": changed(again), "after_fence_rc": again["rc"],
+                      "refused_while_answering": refused["rc"] != 0 and "still answers" in refused["out"],
+                      "refused_changed": changed(refused), "back_rc": back["rc"],
+                      "home_again": service_name_check()})
+        return facts
+    return dict(under_load(vol, bricks, operation), operation="heketi_failover %s -> %s (site %s cut)" % (home, to, site),
+                prepare_rc=prepared[0]["rc"], prepare_second_changed=changed(prepared[1]))

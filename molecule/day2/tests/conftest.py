@@ -1,0 +1,51 @@
+"""The day-2 scenario: each test module runs one operation under write load (lab/day2_operations.py)
+and asserts on its outcome; outcomes are kept in .lab/day2/outcomes.json (bench/day2_operations.py
+--last prints them)."""
+import json
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "lab"))
+
+import day2_operations  # noqa: E402
+
+OUTCOMES = os.path.join(ROOT, ".lab", "day2", "outcomes.json")
+
+
+def keep(name, outcome):
+    os.makedirs(os.path.dirname(OUTCOMES), exist_ok=True)
+    try:
+        with open(OUTCOMES) as handle:
+            kept = json.load(handle)
+    except (IOError, ValueError):
+        kept = {}
+    kept[name] = outcome
+    with open(OUTCOMES, "w") as handle:
+        json.dump(kept, handle, indent=2, sort_keys=True)
+    return outcome
+
+
+@pytest.fixture(scope="session")
+def ops():
+    return day2_operations
+
+
+@pytest.fixture(scope="session")
+def keep_outcome():
+    return keep
+
+
+def assert_nothing_lost(outcome):
+    """The common assertions: no acknowledged write lost, nothing pending heal, identical data bricks."""
+    assert outcome["acknowledged"] > 50, outcome
+    assert outcome["lost"] == 0, outcome
+    assert outcome["heal_pending"] == 0, outcome
+    assert outcome["data_bricks_identical"], outcome
+
+
+@pytest.fixture(scope="session")
+def nothing_lost():
+    return assert_nothing_lost
