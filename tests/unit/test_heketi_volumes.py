@@ -64,6 +64,20 @@ def test_plain_replica3_stays_plain(run_module, heketi, stretched):
     assert not run_module("heketi_volume", {"name": "plain", "size": 2})["changed"]
     r = run_module("heketi_volume", {"name": "plain", "size": 2, "arbiter": True}, expect_fail=True)
     assert "arbiter is False, wanted True" in r["msg"]
+    # the role's server-wide options are on it (Heketi stores them with the volume)
+    assert {"network.ping-timeout 4", "cluster.quorum-type auto", "cluster.server-quorum-type server"} <= \
+        set(" ".join(o.split()) for o in heketi.volume("plain")["glustervolumeoptions"])
+
+
+@pytest.mark.heketi_settings({"pre_request_volume_options": "network.ping-timeout 4, user.heketi.arbiter true"})
+def test_heketi_option_after_comma_space_in_server_settings_is_ignored(run_module, heketi, stretched):
+    """Heketi splits pre_request_volume_options at "," and keeps the space: " user.heketi.arbiter true"
+    has the key "" for Heketi, so a user.heketi.* option only works first in the list (the role joins
+    its list with ", ")."""
+    heketi.do("POST", "/volumes", {"size": 2, "name": "raw", "durability": {"type": "replicate",
+                                                                             "replicate": {"replica": 3}}})
+    assert set(size for _z, size, _n in heketi.brick_zones(heketi.volume("raw"))) == {2 * 1024 * 1024}
+    assert " user.heketi.arbiter true" in heketi.volume("raw")["glustervolumeoptions"]
 
 
 @pytest.mark.heketi_settings(OLD_ROLE_OPTIONS)
