@@ -56,7 +56,8 @@ options:
   retries:
     description:
       - How many times a request is retried, with exponential backoff, after HTTP 429
-        (Heketi's operation throttle), 502/503/504 or a connection error.
+        (Heketi's operation throttle, full while C(max_inflight_operations) operations are still
+        running), 502/503/504 or a connection error.
     type: int
     default: 5
 notes:

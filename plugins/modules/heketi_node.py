@@ -49,10 +49,13 @@ options:
       - C(present) makes sure the node exists (a new node is online).
       - C(online)/C(offline) also set that state.
       - C(failed) takes the node out of service and makes Heketi move its bricks to other nodes
-        (the node is set offline first, as Heketi requires).
+        and mark all its devices failed (the node is set offline first, as Heketi requires).
+        C(failed) is final in Heketi, a failed node cannot go back to offline or online (the module
+        refuses before sending anything); remove it and add it again.
       - C(absent) removes the node. A node that still has devices is only removed with
-        O(remove_devices=true), through the safe sequence offline, failed (bricks evicted),
-        delete devices, delete node.
+        O(remove_devices=true), through the safe sequence offline, failed (bricks evicted, devices
+        failed), delete devices, delete node. If a brick has nowhere to go, the node is left offline
+        and nothing is deleted.
     type: str
     default: present
     choices: [present, online, offline, failed, absent]

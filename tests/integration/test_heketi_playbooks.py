@@ -68,4 +68,3 @@ def test_check_diff_shows_change_and_touches_nothing(emu):
     assert re.search(r'\+\s+"arbiter": "supported"', run["out"]), run["out"][-3000:]
     assert re.search(r'\+\s+"size": 12', run["out"])
     assert emu.fingerprint() == dump
-

@@ -1,4 +1,9 @@
-"""The client over HTTPS: certificate checked against a given CA, or not at all when asked."""
+"""The client over HTTPS: certificate checked against a given CA, or not at all when asked.
+
+emulation only: these are TLS faults of the connection (unknown CA, no validation), which the
+emulation serves over HTTPS; the real Heketi under test is reached over plain HTTP through its
+recording proxy.
+"""
 import datetime
 import ipaddress
 
