@@ -1,0 +1,167 @@
+"""gluster_georep: plan-then-apply of a geo-replication session, idempotence, check mode,
+diff, checkpoints, and the refusals glusterd reports, explained.
+
+The module runs in-process against tests/unit/georep_fake.py (a TEST DOUBLE of the
+gluster CLI, answering with the shapes recorded on the lab)."""
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.metrostor.gluster.plugins.modules import gluster_georep
+from tests.unit.conftest import ModuleExit, _exit_json, _fail_json
+from tests.unit.georep_fake import FakeGeorep
+
+BASE = {"master_volume": "drvol", "slave_host": "10.77.4.11", "slave_volume": "drvol"}
+
+
+@pytest.fixture
+def run(monkeypatch):
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", _exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
+    monkeypatch.setattr(gluster_georep.time, "sleep", lambda s: None)
+
+    def runner(fake, args, check=False, diff=True, expect_fail=False):
+        monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, name, required=False: "/usr/sbin/" + name)
+        monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, cmd, **kw: fake.run_command(cmd))
+        full = dict(BASE, **args)
+        full["_ansible_check_mode"] = check
+        full["_ansible_diff"] = diff
+        with patch_module_args(full):
+            with pytest.raises(ModuleExit) as info:
+                gluster_georep.main()
+        assert info.value.failed == expect_fail, info.value.result
+        return info.value.result
+
+    return runner
+
+
+def test_create_start_and_configure_then_idempotent(run):
+    fake = FakeGeorep()
+    out = run(fake, {"config": {"use-meta-volume": True, "sync_jobs": 3}})
+    assert out["changed"]
+    assert out["actions"] == [
+        "volume geo-replication drvol 10.77.4.11::drvol create push-pem",
+        "volume geo-replication drvol 10.77.4.11::drvol config sync_jobs 3",
+        "volume geo-replication drvol 10.77.4.11::drvol config use_meta_volume true",
+        "volume geo-replication drvol 10.77.4.11::drvol start"]
+    assert fake.state == "Started" and fake.config["use_meta_volume"] == "true"
+    assert out["session"]["status"] == "Started"
+    assert out["session"]["worker_states"] == ["Active", "Passive"]
+    assert out["diff"]["before"] == {"exists": False, "status": None,
+                                     "config": {"use_meta_volume": None, "sync_jobs": None}}
+    assert out["diff"]["after"]["status"] == "Started"
+    again = run(fake, {"config": {"use_meta_volume": "yes", "sync-jobs": "3"}})
+    assert not again["changed"] and again["actions"] == []
+    assert len(fake.changes) == 4
+
+
+def test_check_mode_plans_and_changes_nothing(run):
+    fake = FakeGeorep()
+    out = run(fake, {"config": {"use_meta_volume": True}}, check=True)
+    assert out["changed"] and len(out["actions"]) == 3
+    assert fake.changes == [] and not fake.exists
+    started = FakeGeorep(exists=True, state="Started")
+    out = run(started, {"state": "absent"}, check=True)
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol stop",
+                              "volume geo-replication drvol 10.77.4.11::drvol delete"]
+    assert started.changes == [] and started.exists
+
+
+@pytest.mark.parametrize("start,state,actions,end", [
+    ("Started", "stopped", ["stop"], "Stopped"),
+    ("Stopped", "started", ["start"], "Started"),
+    ("Started", "paused", ["pause"], "Paused"),
+    ("Paused", "started", ["resume"], "Started"),
+    ("Paused", "stopped", ["stop force"], "Stopped"),
+    ("Created", "paused", ["start", "pause"], "Paused"),
+    ("Stopped", "absent", ["delete"], None),
+    ("Paused", "absent", ["stop force", "delete"], None),
+])
+def test_state_transitions(run, start, state, actions, end):
+    fake = FakeGeorep(exists=True, state=start)
+    out = run(fake, {"state": state})
+    assert [a.split("::drvol ", 1)[1] for a in out["actions"]] == actions
+    assert (fake.state if fake.exists else None) == end
+    assert not run(fake, {"state": state})["changed"]
+
+
+def test_absent_when_missing_is_a_noop(run):
+    out = run(FakeGeorep(), {"state": "absent", "reset_sync_time": True})
+    assert not out["changed"] and out["actions"] == []
+
+
+def test_delete_with_reset_sync_time(run):
+    fake = FakeGeorep(exists=True, state="Stopped")
+    out = run(fake, {"state": "absent", "reset_sync_time": True})
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol delete reset-sync-time"]
+
+
+def test_checkpoint_waits_for_completion(run):
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=3)
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 60})
+    assert out["changed"]
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol config checkpoint now"]
+    assert out["session"]["checkpoint"] == {"time": "2026-11-26 08:00:00", "completed": True,
+                                            "completion_time": "2026-11-26 08:00:07"}
+
+
+def test_checkpoint_timeout_fails_with_last_synced(run, monkeypatch):
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=10 ** 6)
+    clock = iter(range(0, 10 ** 6, 5))
+    monkeypatch.setattr(gluster_georep.time, "time", lambda: next(clock))
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 30}, expect_fail=True)
+    assert out["failure_kind"] == "checkpoint_timeout"
+    assert "did not complete within 30 s" in out["msg"] and "2026-11-26 07:59:58" in out["msg"]
+
+
+def test_checkpoint_needs_started(run):
+    fake = FakeGeorep(exists=True, state="Started")
+    out = run(fake, {"checkpoint": True, "state": "stopped"}, expect_fail=True)
+    assert "checkpoint=true needs state=started" in out["msg"] and fake.changes == []
+
+
+def test_non_root_user_and_ssh_port(run):
+    fake = FakeGeorep()
+    out = run(fake, {"slave_user": "geoaccount", "ssh_port": 2222, "state": "stopped"})
+    assert out["actions"] == ["volume geo-replication drvol geoaccount@10.77.4.11::drvol create ssh-port 2222 push-pem"]
+
+
+def test_master_volume_missing_refused_before_anything(run):
+    fake = FakeGeorep(master_exists=False)
+    out = run(fake, {}, expect_fail=True)
+    assert out["failure_kind"] == "master_volume_missing" and "does not exist in this node's pool" in out["msg"]
+    assert fake.changes == []
+
+
+# glusterd's refusals of `create`, as GlusterFS 10.3 words them (gverify.sh writes them; glusterd
+# returns them in opErrstr).  The recorded ones are in tests/unit/fixtures/gluster/georep_create_*.xml.
+REFUSALS = [
+    ("ssh_refused", "Passwordless ssh login has not been setup with 10.77.4.11 for user root.",
+     "cannot log in to the slave host over SSH"),
+    ("slave_unreachable", "10.77.4.11 not reachable.", "cannot open a TCP connection"),
+    ("slave_not_empty", "10.77.4.11::drvol is not empty. Please delete existing files in 10.77.4.11::drvol and "
+                        "retry, or use force to continue without deleting the existing files.",
+     "already holds files"),
+    ("version_mismatch", "Gluster version mismatch between master and slave. Master version: 100300 "
+                         "Slave version: 90200", "different GlusterFS versions"),
+    ("slave_volume_missing", "Unable to mount and fetch slave volume details. Please check the log: "
+                             "/var/log/glusterfs/geo-replication/gverify-slavemnt.log",
+     "does not exist or is not started"),
+]
+
+
+@pytest.mark.parametrize("kind,message,explanation", REFUSALS)
+def test_create_refusals_explained(run, kind, message, explanation):
+    fake = FakeGeorep(create_error=message)
+    out = run(fake, {"config": {"use_meta_volume": True}}, expect_fail=True)
+    assert out["failure_kind"] == kind
+    assert explanation in out["msg"] and message in out["msg"]
+    assert out["actions"] == [] and not out["changed"] and fake.changes == []
+
+
+def test_failure_after_some_steps_reports_them(run):
+    fake = FakeGeorep(exists=True, state="Paused")
+    fake.do_resume = lambda slave, rest: (0, "<cliOutput><opRet>-1</opRet><opErrstr>resume failed</opErrstr></cliOutput>", "")
+    out = run(fake, {"config": {"sync_jobs": 4}}, expect_fail=True)
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol config sync_jobs 4"]
+    assert out["changed"] and "resume failed" in out["msg"]
