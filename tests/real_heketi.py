@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -101,16 +102,29 @@ def role_settings():
     }
 
 
-_next_port = [18100]
+# Several test runs (engineers, CI) may share the namespace: each process starts at its own
+# place in the range, and a port something already answers on is skipped (else a server that
+# failed to bind would seem ready, answered by another run's server).
+_next_port = [18100 + (os.getpid() % 450) * 2]
 _port_lock = threading.Lock()
+
+
+def _answered(port):
+    try:
+        socket.create_connection((NS_ADDR, port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
 
 
 def _port():
     with _port_lock:
-        _next_port[0] += 1
-        if _next_port[0] > 18999:
-            _next_port[0] = 18101
-        return _next_port[0]
+        while True:
+            _next_port[0] += 1
+            if _next_port[0] > 18999:
+                _next_port[0] = 18101
+            if not _answered(_next_port[0]):
+                return _next_port[0]
 
 
 class RealHeketi(object):
