@@ -17,6 +17,8 @@ description:
   - C(kubernetes_storage_render) returns the plan, one item per object (cluster, connection, object, file name
     and YAML text), in apply order.
   - C(kubernetes_storage_heketi_secret) returns the Secret holding Heketi's key (call it only in no_log tasks).
+  - C(kubernetes_storage_files) and C(kubernetes_storage_secret_files) give the plan and the Heketi Secrets as
+    files for metrostor.gluster.kubernetes_manifest_files (the Secrets only for its no_log C(secret_files)).
   - C(kubernetes_storage_heketi_ids) fails when a class names a Heketi cluster id Heketi does not have.
   - C(kubernetes_storage_immutable) fails, with the diff, when an existing StorageClass would change
     an immutable field, and returns the classes to delete and re-create when forced.
@@ -96,9 +98,10 @@ def to_yaml_text(obj, header):
     return "# %s\n%s" % (header, body)
 
 
-def kubernetes_storage_check(raw_clusters, settings, mode, cluster_info=None):
+def kubernetes_storage_check(raw_clusters, settings, mode, cluster_info=None, render_dir=None):
     try:
-        return check_clusters(plain(raw_clusters), plain(settings), plain(mode), cluster_info=plain(cluster_info))
+        return check_clusters(plain(raw_clusters), plain(settings), plain(mode), cluster_info=plain(cluster_info),
+                              render_dir=plain(render_dir))
     except StorageCheckError as err:
         raise AnsibleFilterError(str(err))
 
@@ -134,6 +137,21 @@ def kubernetes_storage_heketi_secret(cluster, settings, key):
     cluster, settings = plain(cluster), plain(settings)
     obj = heketi_secret(settings["heketi"], str(key))
     return {"object": obj, "file": file_name(0, obj), "yaml": to_yaml_text(obj, _header(cluster))}
+
+
+def kubernetes_storage_files(plan):
+    """The plan as files for metrostor.gluster.kubernetes_manifest_files: CLUSTER/NN-kind-name.yaml."""
+    return [{"path": "%s/%s" % (item["cluster"], item["file"]), "content": item["yaml"], "mode": "0644"}
+            for item in plain(plan)]
+
+
+def kubernetes_storage_secret_files(clusters, settings, key):
+    """The Heketi Secret of each cluster that gets one, as files of mode 0600 (for secret_files only)."""
+    out = []
+    for cluster in kubernetes_storage_secret_clusters(clusters, settings):
+        secret = kubernetes_storage_heketi_secret(cluster, settings, key)
+        out.append({"path": "%s/%s" % (cluster["name"], secret["file"]), "content": secret["yaml"], "mode": "0600"})
+    return out
 
 
 def kubernetes_storage_node_labels(clusters):
@@ -183,6 +201,8 @@ class FilterModule(object):
             "kubernetes_storage_secret_clusters": kubernetes_storage_secret_clusters,
             "kubernetes_storage_heketi_secret": kubernetes_storage_heketi_secret,
             "kubernetes_storage_node_labels": kubernetes_storage_node_labels,
+            "kubernetes_storage_files": kubernetes_storage_files,
+            "kubernetes_storage_secret_files": kubernetes_storage_secret_files,
             "kubernetes_storage_heketi_ids": kubernetes_storage_heketi_ids,
             "kubernetes_storage_immutable": kubernetes_storage_immutable,
         }

@@ -228,11 +228,16 @@ def _check_nfs(settings, clusters):
     return problems
 
 
-def check_clusters(raw_clusters, settings, mode, cluster_info=None, path_exists=os.path.exists):
-    """All clusters checked and normalised, or StorageCheckError listing every problem."""
+def check_clusters(raw_clusters, settings, mode, cluster_info=None, path_exists=os.path.exists, render_dir=None):
+    """All clusters checked and normalised, or StorageCheckError listing every problem.
+
+    ``render_dir``: kubernetes_storage_render_dir, checked in render mode when given.
+    """
     problems = []
     if mode not in ("apply", "render"):
         problems.append("kubernetes_storage_mode: %r; choose apply or render" % mode)
+    if mode == "render" and render_dir is not None and not render_dir:
+        problems.append("kubernetes_storage_render_dir is missing: render mode writes the manifests there")
     if not isinstance(raw_clusters, list) or not raw_clusters:
         raise StorageCheckError(problems + ["%s: give at least one Kubernetes cluster" % CLUSTERS])
     if len(settings["data_sites"]) != 2:
