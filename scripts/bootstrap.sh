@@ -27,7 +27,7 @@ if ! cmp -s requirements.txt .venv/.requirements.installed 2>/dev/null; then
   .venv/bin/pip install -q -r requirements.txt
   cp requirements.txt .venv/.requirements.installed
 fi
-bash scripts/bootstrap-k8s-schemas.sh   # kubernetes-validate 1.24.0 (schemas 1.10-1.24) beside the venv's 1.37.0
+bash scripts/bootstrap-k8s-schemas.sh   # kubernetes-validate 1.24.1 (schemas 1.10-1.24) beside the venv's 1.37.0
 
 # This checkout as the collection metrostor.gluster (the collections it depends
 # on come with the pinned `ansible` package; AWX syncs collections/requirements.yml).
