@@ -61,7 +61,7 @@ def _field(index, key):
 def _cluster_version(index, raw, cluster_info, problems):
     """(version, asked) or (None, asked) when it is not known yet or is refused."""
     field = _field(index, "version")
-    wanted = raw.get("version", ASK_API)
+    wanted = ASK_API if raw.get("version") is None else raw["version"]
     asked = str(wanted).strip().lower() == ASK_API
     try:
         if asked:
@@ -111,7 +111,7 @@ def check_cluster(index, raw, settings, mode, cluster_info=None, path_exists=os.
         elif not path_exists(kubeconfig):
             problems.append("%s: %s does not exist on the control node (cluster %s)"
                             % (_field(index, "kubeconfig"), kubeconfig, name))
-    paths = raw.get("paths", ["nfs"])
+    paths = ["nfs"] if raw.get("paths") is None else raw["paths"]
     if not paths or not isinstance(paths, list) or any(p not in PATHS for p in paths):
         problems.append("%s: %r; give a non-empty list of %s" % (_field(index, "paths"), paths, ", ".join(PATHS)))
         paths = [p for p in paths or [] if p in PATHS] if isinstance(paths, list) else []
@@ -125,7 +125,7 @@ def check_cluster(index, raw, settings, mode, cluster_info=None, path_exists=os.
         if site not in settings["data_sites"]:
             problems.append("%s: node %s is placed in site %r, which is not a data site (%s)" % (
                 _field(index, "node_sites"), node, site, ", ".join(sorted(settings["data_sites"]))))
-    snapshots = bool(raw.get("snapshots", settings["snapshots"]))
+    snapshots = bool(settings["snapshots"] if raw.get("snapshots") is None else raw["snapshots"])
     cluster = {
         "name": name, "kubeconfig": kubeconfig, "context": raw.get("context"), "version": version,
         "version_text": version_text(version) if version else None, "version_asked": asked,

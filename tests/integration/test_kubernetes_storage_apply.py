@@ -103,7 +103,9 @@ def test_apply_wiring_in_check_mode(tmp_path, recorder):
     for call in calls:
         assert call["params"]["kubeconfig"] == recorder.kubeconfig
         assert call["params"]["context"] == "prod-admin"
-        assert call["check_mode"] is True and call["diff"] is True
+        assert call["diff"] is True
+        # reads run for real in check mode (check_mode: false on them); every change is in check mode
+        assert call["check_mode"] is (call["module"] == "k8s")
     assert calls[1]["params"]["kind"] == "StorageClass" and calls[1]["params"]["api_version"] == "storage.k8s.io/v1"
     applied = [c["params"] for c in calls[2:] if c["params"]["state"] == "present"]
     ids = [(p["definition"]["kind"], p["definition"]["metadata"]["name"]) for p in applied]

@@ -29,7 +29,7 @@ def test_versions_read(text, expected):
     assert parse_version(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["latest", "1", "1.x", "24", "v1.24.3 beta", "", None])
+@pytest.mark.parametrize("bad", ["latest", "1", "1.x", "24", "v1.24.3 beta", ""])
 def test_unknown_version_string(bad):
     msg = refused([{"name": "k", "version": bad}])
     assert "kubernetes_storage_clusters[0].version" in msg and "is not a Kubernetes version" in msg
@@ -54,9 +54,18 @@ def test_missing_kubeconfig_in_apply_mode():
     assert "kubernetes_storage_clusters[0].kubeconfig is missing: apply mode talks to the cluster" in msg
 
 
-def test_missing_kubeconfig_when_asking_the_api():
-    msg = refused([{"name": "k", "version": "api"}])
+@pytest.mark.parametrize("entry", [{"name": "k", "version": "api"}, {"name": "k"}, {"name": "k", "version": None}])
+def test_missing_kubeconfig_when_asking_the_api(entry):
+    """No version (or null, as a role argument spec may fill in) means: ask the API."""
+    msg = refused([entry])
     assert "kubernetes_storage_clusters[0].kubeconfig is missing: the version is asked from the API" in msg
+
+
+def test_null_fields_take_their_defaults():
+    cluster = check_clusters([{"name": "k", "version": "1.29", "paths": None, "snapshots": None, "zones": None}],
+                             role_settings(), "render")[0]
+    assert cluster["paths"] == ["nfs"] and cluster["snapshots"] is True
+    assert cluster["zones"] == {"a": "site-a", "b": "site-b"}
 
 
 def test_kubeconfig_that_does_not_exist():
