@@ -21,14 +21,16 @@ LINT_CLEAN = [
 ]
 
 
-def lint(*paths, cwd=ROOT):
-    env = dict(os.environ, PATH=os.pathsep.join([BIN, os.environ.get("PATH", "")]), NO_COLOR="1")
+def lint(home, *paths, cwd=ROOT):
+    """ansible-lint with its own HOME: it installs the collection under test into ~/.ansible/collections,
+    where a stale copy would shadow the checkout for later runs that use the default collections path."""
+    env = dict(os.environ, PATH=os.pathsep.join([BIN, os.environ.get("PATH", "")]), NO_COLOR="1", HOME=str(home))
     return subprocess.run([os.path.join(BIN, "ansible-lint"), "-f", "pep8", "--nocolor"] + list(paths), cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_clean_files_pass_the_production_profile():
-    proc = lint(*LINT_CLEAN)
+def test_clean_files_pass_the_production_profile(tmp_path):
+    proc = lint(tmp_path, *LINT_CLEAN)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     assert "Profile 'production' was required, and it passed" in out
@@ -38,7 +40,7 @@ def test_lint_fails_a_playbook_that_breaks_the_profile(tmp_path):
     """The same configuration refuses a task without a name and a bare `command`."""
     (tmp_path / ".ansible-lint").write_text(open(os.path.join(ROOT, ".ansible-lint")).read())
     (tmp_path / "bad.yml").write_text("---\n- name: Bad\n  hosts: localhost\n  tasks:\n    - command: /bin/true\n")
-    proc = lint("bad.yml", cwd=str(tmp_path))
+    proc = lint(tmp_path, "bad.yml", cwd=str(tmp_path))
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "fqcn[action-core]" in out and "name[missing]" in out and "no-changed-when" in out
