@@ -54,7 +54,11 @@ def survey_defaults(template):
     for question in template.get("survey_spec", {}).get("spec", []):
         if "default" in question:
             value = question["default"]
-            answers[question["variable"]] = int(value) if question["type"] == "integer" else value
+            if question["type"] == "integer":
+                value = int(value)
+            elif question["type"] == "multiselect":
+                value = [v for v in str(value).split("\n") if v]
+            answers[question["variable"]] = value
     return answers
 
 

@@ -38,7 +38,9 @@ NOT_OPERATOR_TASKS = {"playbooks/awx_configure.yml"}
 
 def tracked_playbooks():
     out = subprocess.run(["git", "ls-files", "playbooks"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return {p for p in out.split() if p.endswith((".yml", ".yaml")) and os.path.isfile(os.path.join(ROOT, p))}
+    # the playbooks themselves (playbooks/NAME.yml), not their task and vars files in sub-directories
+    return {p for p in out.split() if p.endswith((".yml", ".yaml")) and p.count("/") == 1
+            and os.path.isfile(os.path.join(ROOT, p))}
 
 
 def read_yaml(path):
@@ -49,6 +51,13 @@ def read_yaml(path):
 def role_dir(name):
     short = name.split(".")[-1] if name.startswith("metrostor.gluster.") else name
     return os.path.join(ROOT, "roles", short)
+
+
+def walk_tasks(tasks):
+    for task in tasks or []:
+        yield task
+        for section in ("block", "rescue", "always"):
+            yield from walk_tasks(task.get(section))
 
 
 def roles_of_playbook(playbook, seen=None):
@@ -67,7 +76,7 @@ def roles_of_playbook(playbook, seen=None):
         for entry in play.get("roles", []):
             roles.add(entry if isinstance(entry, str) else entry["role"])
         for section in ("pre_tasks", "tasks", "post_tasks"):
-            for task in play.get(section, []) or []:
+            for task in walk_tasks(play.get(section)):
                 for key in ("ansible.builtin.include_role", "ansible.builtin.import_role", "include_role", "import_role"):
                     if key in task:
                         roles.add(task[key]["name"])
@@ -108,6 +117,35 @@ def survey_questions():
             yield template, question
 
 
+def inventory_hosts(group):
+    """Hosts of a group in the inventory AWX syncs (awx_inventory.source)."""
+    proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i",
+                           os.path.join(ROOT, CONFIG["awx_inventory"]["source"]["source_path"]), "--list"],
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg")))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+
+    def hosts(name):
+        node = data.get(name, {})
+        out = set(node.get("hosts", []))
+        for child in node.get("children", []):
+            out |= hosts(child)
+        return out
+    return hosts(group)
+
+
+def checked_by_playbook(playbook, variable):
+    """True when a play of the playbook on localhost asserts on the variable before any host is contacted."""
+    for play in read_yaml(os.path.join(ROOT, playbook)) or []:
+        if play.get("hosts") != "localhost":
+            continue
+        asserts = [t for t in play.get("tasks", []) if "ansible.builtin.assert" in t]
+        if asserts and re.search(r"\b%s\b" % re.escape(variable), yaml.safe_dump(play)):
+            return True
+    return False
+
+
 @pytest.mark.parametrize("template,question", list(survey_questions()),
                          ids=[q["variable"] for _, q in survey_questions()])
 def test_survey_question_is_declared_typed_and_bounded(template, question):
@@ -116,26 +154,38 @@ def test_survey_question_is_declared_typed_and_bounded(template, question):
     assert question["type"] in SURVEY_TYPES
     roles = roles_of_playbook(template["playbook"])
     role, spec = declared(question["variable"], roles)
-    assert role, "%s is not declared in the argument_specs of %s" % (question["variable"], sorted(roles))
+    if role is None:
+        # a request the playbook itself checks (on localhost, before any host is contacted)
+        assert checked_by_playbook(template["playbook"], question["variable"]), \
+            "%s is neither declared in the argument_specs of %s nor checked by %s" % (
+                question["variable"], sorted(roles), template["playbook"])
+        spec = {"type": "list" if question["type"] == "multiselect" else "str"}
     arg_type = spec.get("type", "str")
     if question["type"] in ("multiplechoice", "multiselect"):
         choices = question["choices"]
         assert choices and len(choices) == len(set(choices))
-        assert question.get("default") in choices
+        if question["type"] == "multiselect":
+            assert arg_type == "list"
+            assert set(str(question.get("default", "")).split("\n")) - {""} <= set(choices)
+        else:
+            assert question.get("default", choices[0]) in choices
+        if question["variable"].endswith(("_host", "_hosts")):
+            # a node chosen from the inventory AWX syncs
+            assert set(choices) <= inventory_hosts("gluster_nodes"), choices
         if arg_type == "bool":
             assert set(choices) <= {"true", "false"}
             assert_read_as_bool(role, question["variable"])
         elif spec.get("choices"):
             assert set(choices) <= set(spec["choices"]), "%s not in %s" % (choices, spec["choices"])
         else:
-            assert arg_type == "str"
+            assert arg_type in ("str", "list")
     elif question["type"] == "integer":
         assert arg_type == "int"
         assert question["min"] <= question["default"] <= question["max"]
         assert question["min"] >= 0
     else:
         assert arg_type in ("str", "path")
-        assert "max" in question, "a text answer needs a length bound"
+        assert 0 < question["min"] <= question["max"], "a text answer needs length bounds"
 
 
 def assert_read_as_bool(role, variable):
@@ -231,6 +281,10 @@ def test_templates_workflow_and_schedules_name_defined_things():
     for node in nodes.values():
         assert node["job_template"] in templates
         assert set(node.get("success", [])) <= set(nodes)
+        with open(os.path.join(ROOT, templates[node["job_template"]]["playbook"])) as f:
+            playbook_text = f.read()
+        for variable in node.get("extra_data", {}):
+            assert re.search(r"\b%s\b" % variable, playbook_text), "%s does not read %s" % (node["identifier"], variable)
     # deploy -> verify: the first node deploys the stack, and verify follows its success
     first = CONFIG["awx_workflow"]["nodes"][0]
     assert templates[first["job_template"]]["playbook"] == "playbooks/site.yml"
