@@ -27,6 +27,7 @@ import os
 
 from ansible.module_utils.six import string_types
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_storage_manifests import class_names
 from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_version import (
     K8sVersionError,
     check_supported,
@@ -210,7 +211,7 @@ def floating_address_problem(server, data_sites):
     return None
 
 
-def _check_nfs(settings, clusters):
+def _check_nfs(settings):
     problems = []
     nfs = settings["nfs"]
     problem = floating_address_problem(nfs.get("server"), settings["data_sites"])
@@ -256,12 +257,11 @@ def check_clusters(raw_clusters, settings, mode, cluster_info=None, path_exists=
     if any("heketi" in c["paths"] for c in clusters):
         problems.extend(_check_heketi(settings))
     if any("nfs" in c["paths"] for c in clusters):
-        problems.extend(_check_nfs(settings, clusters))
+        problems.extend(_check_nfs(settings))
     default = settings.get("default_class")
     if problems:
         raise StorageCheckError(problems)
     if default:
-        from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_storage_manifests import class_names
         known = set()
         for cluster in clusters:
             for path in cluster["paths"]:

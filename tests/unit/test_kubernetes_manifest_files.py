@@ -53,7 +53,8 @@ def test_write_then_nothing_then_change(run, tmp_path):
     assert os.stat(tmp_path / "c1" / "01-storageclass-a.yaml").st_mtime_ns == mtime
     os.chmod(tmp_path / "c2" / "01-csidriver-x.yaml", 0o666)
     third = run({"dest": str(tmp_path), "files": files})
-    assert third.result["written"] == ["c2/01-csidriver-x.yaml"] and mode(tmp_path / "c2" / "01-csidriver-x.yaml") == 0o644
+    assert third.result["written"] == ["c2/01-csidriver-x.yaml"]
+    assert mode(tmp_path / "c2" / "01-csidriver-x.yaml") == 0o644
 
 
 def test_check_mode_writes_nothing_and_diff_shows_content(run, tmp_path):
