@@ -45,10 +45,11 @@ options:
   state:
     description:
       - C(started) (created and running; a paused session is resumed), C(stopped) (created, not running),
-        C(paused) (running, paused), or C(absent) (stopped and deleted; the data on the slave volume stays).
+        C(paused) (running, paused), C(present) (created; its run state is left as it is, so a new session
+        stays Created), or C(absent) (stopped and deleted; the data on the slave volume stays).
     type: str
     default: started
-    choices: [started, stopped, paused, absent]
+    choices: [started, stopped, paused, present, absent]
   config:
     description:
       - Session options to set, for example C(use_meta_volume) C(true), C(sync_jobs) C(3). Only those that
@@ -157,7 +158,7 @@ ARGUMENT_SPEC = dict(
     slave_host=dict(type="str", required=True, aliases=["secondary_host"]),
     slave_volume=dict(type="str", required=True, aliases=["secondary_volume"]),
     slave_user=dict(type="str", default="root"),
-    state=dict(type="str", default="started", choices=["started", "stopped", "paused", "absent"]),
+    state=dict(type="str", default="started", choices=["started", "stopped", "paused", "present", "absent"]),
     config=dict(type="dict", default={}),
     push_pem=dict(type="bool", default=True),
     ssh_port=dict(type="int", default=22),
@@ -212,10 +213,18 @@ def plan(geo, p, session, current_config):
     return steps, before, {"exists": True, "status": status, "config": after_config}
 
 
-def wait_for_checkpoint(geo, timeout):
+def checkpoint_done(session, replaced):
+    """The session's checkpoint is complete (and, after a new one was set, it is not the one it replaced)."""
+    checkpoint = (session or {}).get("checkpoint") or {}
+    return bool(checkpoint.get("completed")) and (replaced is None or checkpoint.get("time") != replaced)
+
+
+def wait_for_checkpoint(geo, timeout, replaced=None):
+    """Poll until the checkpoint completes; right after ``config checkpoint now`` the status may
+    still show the previous (completed) checkpoint, whose time is ``replaced``."""
     deadline = time.time() + timeout
     session = geo.session()
-    while session and not (session["checkpoint"] or {}).get("completed") and time.time() < deadline:
+    while session and not checkpoint_done(session, replaced) and time.time() < deadline:
         time.sleep(CHECKPOINT_POLL_SECONDS)
         session = geo.session()
     return session
@@ -236,6 +245,7 @@ def main():
                              % p["master_volume"], failure_kind="master_volume_missing", actions=[])
         session = geo.session()
         current_config = session["config"] if session else {}
+        replaced = ((session or {}).get("checkpoint") or {}).get("time", "") if p["checkpoint"] else None
         steps, before, after = plan(geo, p, session, current_config)
         if not module.check_mode:
             for step in steps:
@@ -244,9 +254,9 @@ def main():
             if steps:
                 session = geo.session()
             if session and p["checkpoint_timeout"] and p["state"] == "started":
-                session = wait_for_checkpoint(geo, p["checkpoint_timeout"])
+                session = wait_for_checkpoint(geo, p["checkpoint_timeout"], replaced)
                 checkpoint = (session or {}).get("checkpoint") or {}
-                if not checkpoint.get("completed"):
+                if not checkpoint_done(session, replaced):
                     module.fail_json(
                         msg="the checkpoint of %s -> %s (set %s) did not complete within %d s; the slave has "
                             "the master's data up to %s" % (p["master_volume"], geo.slave, checkpoint.get("time"),

@@ -165,3 +165,42 @@ def test_failure_after_some_steps_reports_them(run):
     out = run(fake, {"config": {"sync_jobs": 4}}, expect_fail=True)
     assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol config sync_jobs 4"]
     assert out["changed"] and "resume failed" in out["msg"]
+
+
+def test_present_creates_without_starting_and_leaves_run_state(run):
+    fake = FakeGeorep()
+    out = run(fake, {"state": "present"})
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol create push-pem"]
+    assert fake.state == "Created"
+    fake.state = "Started"
+    assert not run(fake, {"state": "present"})["changed"] and fake.state == "Started"
+
+
+def test_new_checkpoint_not_mistaken_for_the_previous_completed_one(run):
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=0)
+    fake.checkpoint_time = "2026-11-26 07:00:00"   # an earlier checkpoint, completed
+    answers = []
+    real_set = fake.do_config
+
+    def slow_config(slave, rest):
+        # the status still shows the old checkpoint for two polls after the set
+        if rest == ["checkpoint", "now"]:
+            answers.append("set")
+            out = real_set(slave, rest)
+            fake.checkpoint_time, fake.pending_new = "2026-11-26 07:00:00", 2
+            return out
+        return real_set(slave, rest)
+
+    real_status = fake.do_status
+
+    def lagging_status(slave, rest):
+        if getattr(fake, "pending_new", 0):
+            fake.pending_new -= 1
+            if not fake.pending_new:
+                fake.checkpoint_time, fake.polls_since_checkpoint = "2026-11-26 08:00:00", 0
+        return real_status(slave, rest)
+
+    fake.do_config, fake.do_status = slow_config, lagging_status
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 60})
+    assert answers == ["set"]
+    assert out["session"]["checkpoint"]["time"] == "2026-11-26 08:00:00" and out["session"]["checkpoint"]["completed"]
