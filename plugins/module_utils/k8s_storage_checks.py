@@ -21,12 +21,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
 import json
 import os
 
 from ansible.module_utils.six import string_types
 
+from ansible_collections.metrostor.gluster.plugins.filter.floating_address import floating_address_problems
 from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_storage_manifests import class_names
 from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_version import (
     K8sVersionError,
@@ -187,28 +187,15 @@ def _check_heketi(settings):
 
 
 def floating_address_problem(server, data_sites):
-    """Why the floating NFS address is refused, or None."""
-    field = "kubernetes_storage_nfs_server"
-    if not server:
-        return "%s is missing: the NFS classes need the floating address of the NFS head" % field
-    try:
-        address = ipaddress.ip_address(u"%s" % server)
-    except ValueError:
-        return "%s: %r is not an IP address; give the floating address itself" % (field, server)
-    networks = []
-    for site, conf in sorted(data_sites.items()):
-        for net in conf.get("networks") or []:
-            try:
-                networks.append((site, ipaddress.ip_network(u"%s" % net, strict=False)))
-            except ValueError:
-                return "kubernetes_storage_data_sites.%s.networks: %r is not a network" % (site, net)
-    if not networks:
-        return ("kubernetes_storage_data_sites: no networks are declared, so the floating address %s cannot be "
-                "checked; give each data site its networks" % server)
-    if not any(address in net for _, net in networks):
-        return "%s: %s is outside the data sites' networks (%s); it must move between the data sites" % (
-            field, server, ", ".join("%s %s" % (site, net) for site, net in networks))
-    return None
+    """Why the floating NFS address is refused, or None.
+
+    The rule is the NFS heads' own (plugins/filter/floating_address.py): an IP
+    address inside a network of every data site, since it moves between them.
+    """
+    networks = dict((site, conf.get("networks") or []) for site, conf in data_sites.items())
+    problems = floating_address_problems(server, networks, sorted(data_sites), field="kubernetes_storage_nfs_server",
+                                         networks_field="kubernetes_storage_data_sites")
+    return "; ".join(problems) if problems else None
 
 
 def _check_nfs(settings):

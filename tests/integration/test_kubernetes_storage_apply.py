@@ -115,7 +115,7 @@ def test_apply_wiring_in_check_mode(tmp_path, recorder):
                         ("StorageClass", "gluster-nfs-stretched"), ("VolumeSnapshotClass", "gluster-nfs-snapshots")]
     assert not any(k == "Secret" for k, _ in ids)  # NFS only: no Heketi Secret
     stretched = applied[ids.index(("StorageClass", "gluster-nfs-stretched"))]["definition"]
-    assert stretched["parameters"]["server"] == "10.77.1.100" and stretched["mountOptions"] == ["nfsvers=4.1", "hard"]
+    assert stretched["parameters"]["server"] == "10.77.10.50" and stretched["mountOptions"] == ["nfsvers=4.1", "hard"]
     labels = [c["params"] for c in calls[2:] if c["params"]["state"] == "patched"]
     assert [(p["kind"], p["name"], p["definition"]["metadata"]["labels"]) for p in labels] == [
         ("Node", "worker-a1", {"topology.kubernetes.io/zone": "site-a"}),
@@ -161,7 +161,7 @@ def test_snapshot_api_not_served(tmp_path, recorder):
 
 EXISTING = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
             "metadata": {"name": "gluster-nfs-stretched", "uid": "1"}, "provisioner": "nfs.csi.k8s.io",
-            "parameters": {"server": "10.77.1.100", "share": "/old-export",
+            "parameters": {"server": "10.77.10.50", "share": "/old-export",
                            "subDir": "${pvc.metadata.namespace}/${pvc.metadata.name}"},
             "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate", "mountOptions": ["nfsvers=4.1", "hard"]}
 

@@ -115,7 +115,7 @@ CLUSTER = {"name": "bad", "version": "1.29", "paths": ["nfs"]}
     ([dict(CLUSTER, snapshot_api="snapshot.storage.k8s.io/v1beta1")], {},
      "kubernetes_storage_clusters[0].snapshot_api: Kubernetes 1.29 serves snapshot.storage.k8s.io/v1"),
     ([CLUSTER], {"kubernetes_storage_nfs_server": "10.77.3.100"},
-     "kubernetes_storage_nfs_server: 10.77.3.100 is outside the data sites' networks"),
+     "kubernetes_storage_nfs_server 10.77.3.100 is outside the networks of data site a"),
 ])
 def test_bad_input_refused_before_anything_is_written(tmp_path, clusters, extra, words):
     run = playbook(tmp_path, extra_vars=dict({"kubernetes_storage_clusters": clusters}, **extra))

@@ -17,12 +17,12 @@ CSI_RELEASE_DIR = os.path.join(ROLE, "files", "csi-driver-nfs", "v4.13.4")
 HEKETI_KEY = "never-in-files-or-logs-4f1c"
 
 INVENTORY = {
-    "kubernetes_storage_data_sites": {"a": {"zone": "site-a", "networks": ["10.77.1.0/24"]},
-                                      "b": {"zone": "site-b", "networks": ["10.77.2.0/24"]}},
+    "kubernetes_storage_data_sites": {"a": {"zone": "site-a", "networks": ["10.77.1.0/24", "10.77.10.0/24"]},
+                                      "b": {"zone": "site-b", "networks": ["10.77.2.0/24", "10.77.10.0/24"]}},
     "kubernetes_storage_heketi_resturl": "http://heketi.storage.example:8080",
     "kubernetes_storage_heketi_key": HEKETI_KEY,
     "kubernetes_storage_heketi_cluster_ids": ["c0ffee00c0ffee00c0ffee00c0ffee00"],
-    "kubernetes_storage_nfs_server": "10.77.1.100",
+    "kubernetes_storage_nfs_server": "10.77.10.50",
     "kubernetes_storage_nfs_static_volumes": [{"name": "legacy-shared", "size": "10Gi", "path": "legacy"},
                                               {"name": "legacy-site-a", "size": "5Gi", "path": "legacy-a",
                                                "site": "a"}],

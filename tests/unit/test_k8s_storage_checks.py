@@ -120,18 +120,28 @@ def test_server_version_reads_k8s_cluster_info():
 
 
 @pytest.mark.parametrize("server,words", [
-    ("10.99.0.5", "kubernetes_storage_nfs_server: 10.99.0.5 is outside the data sites' networks"),
-    ("nfs.example", "kubernetes_storage_nfs_server: 'nfs.example' is not an IP address"),
-    ("", "kubernetes_storage_nfs_server is missing"),
+    ("10.99.0.5", "kubernetes_storage_nfs_server 10.99.0.5 is outside the networks of data site a "
+                  "(kubernetes_storage_data_sites.a: 10.77.1.0/24, 10.77.10.0/24)"),
+    # it moves between the data sites: a network of one site only is not enough
+    ("10.77.2.50", "kubernetes_storage_nfs_server 10.77.2.50 is outside the networks of data site a"),
+    ("nfs.example", "kubernetes_storage_nfs_server 'nfs.example' is not an IP address"),
+    ("", "kubernetes_storage_nfs_server is not set"),
 ])
 def test_floating_address(server, words):
     msg = refused([{"name": "k", "version": "1.29"}], kubernetes_storage_nfs_server=server)
     assert words in msg
 
 
-def test_floating_address_in_site_b_is_fine():
-    check_clusters([{"name": "k", "version": "1.29"}], role_settings(kubernetes_storage_nfs_server="10.77.2.50"),
+def test_floating_address_in_the_network_of_both_sites_is_fine():
+    check_clusters([{"name": "k", "version": "1.29"}], role_settings(kubernetes_storage_nfs_server="10.77.10.7"),
                    "render")
+
+
+def test_data_site_without_networks():
+    msg = refused([{"name": "k", "version": "1.29"}],
+                  kubernetes_storage_data_sites={"a": {"zone": "site-a", "networks": ["10.77.10.0/24"]},
+                                                 "b": {"zone": "site-b"}})
+    assert "kubernetes_storage_data_sites has no networks for data site b" in msg
 
 
 def test_floating_address_not_checked_for_heketi_only():
@@ -187,9 +197,9 @@ def test_unknown_heketi_cluster_ids():
 
 def test_immutable_changes_and_message():
     existing = {"metadata": {"name": "gluster-nfs-stretched"}, "provisioner": "nfs.csi.k8s.io",
-                "parameters": {"server": "10.77.1.100", "share": "/old"}, "reclaimPolicy": "Delete",
+                "parameters": {"server": "10.77.10.50", "share": "/old"}, "reclaimPolicy": "Delete",
                 "volumeBindingMode": "Immediate", "allowVolumeExpansion": False}
-    wanted = dict(existing, parameters={"server": "10.77.1.100", "share": "/gluster-k8s", "subDir": "x"},
+    wanted = dict(existing, parameters={"server": "10.77.10.50", "share": "/gluster-k8s", "subDir": "x"},
                   allowVolumeExpansion=True)
     changes = immutable_changes(existing, wanted)
     assert [f for f, _, _ in changes] == ["parameters"]  # allowVolumeExpansion may change

@@ -76,7 +76,7 @@ def test_nfs_classes_and_snapshot_class():
     assert sorted(classes) == ["gluster-nfs-a", "gluster-nfs-b", "gluster-nfs-static", "gluster-nfs-stretched"]
     stretched = classes["gluster-nfs-stretched"]
     assert stretched["provisioner"] == "nfs.csi.k8s.io"
-    assert stretched["parameters"] == {"server": "10.77.1.100", "share": "/gluster-k8s",
+    assert stretched["parameters"] == {"server": "10.77.10.50", "share": "/gluster-k8s",
                                        "subDir": "${pvc.metadata.namespace}/${pvc.metadata.name}"}
     assert stretched["mountOptions"] == ["nfsvers=4.1", "hard"]
     assert "allowedTopologies" not in stretched
@@ -147,7 +147,7 @@ def test_nfs_before_121_is_static_in_tree_volumes_only(version):
     static = by_name(objects, "StorageClass")["gluster-nfs-static"]
     assert static["provisioner"] == "kubernetes.io/no-provisioner"
     pvs = by_name(objects, "PersistentVolume")
-    assert pvs["legacy-shared"]["spec"]["nfs"] == {"server": "10.77.1.100", "path": "/gluster-k8s/legacy"}
+    assert pvs["legacy-shared"]["spec"]["nfs"] == {"server": "10.77.10.50", "path": "/gluster-k8s/legacy"}
     assert pvs["legacy-shared"]["spec"]["mountOptions"] == ["nfsvers=4.1", "hard"]
     assert pvs["legacy-shared"]["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
     assert "nodeAffinity" not in pvs["legacy-shared"]["spec"]
