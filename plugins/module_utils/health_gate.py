@@ -49,8 +49,12 @@ def unexpected(health, heketi=None, hosts=(), bricks=(), heketi_names=()):
     problems = health.get("problems") or {}
     for text in problems.get("quorum") or []:
         found.append(text)
-    for text in problems.get("georep") or []:
-        found.append(text)
+    for session in health.get("georep") or []:
+        bad = [w for w in session.get("workers") or [] if w.get("status") not in ("Active", "Passive")
+               and w.get("primary_node") not in hosts]
+        if bad:
+            found.append("geo-replication %s: %s" % (session.get("name"), ", ".join(
+                "%s %s" % (w.get("primary_node"), w.get("status")) for w in bad)))
     heketi_problems = ((heketi or {}).get("problems") or {}).get("heketi") or []
     for text in heketi_problems:
         if not any(n and n in text for n in heketi_names) or "pending operation" in text:

@@ -100,3 +100,11 @@ def test_gate_brick_prefix_covers_only_that_disk():
                                                           "10.0.0.2:/bricks/brick2/v1": False}}}
     assert unexpected(health(volumes=vols), bricks=["10.0.0.2:/bricks/brick1"]) == [
         "volume v1: brick(s) not online: 10.0.0.2:/bricks/brick2/v1"]
+
+
+def test_gate_tolerates_geo_replication_workers_of_the_lost_hosts_only():
+    sessions = [{"name": "drvol", "workers": [{"primary_node": "10.0.0.2", "status": "Faulty"},
+                                              {"primary_node": "10.0.0.3", "status": "Faulty"},
+                                              {"primary_node": "10.0.0.4", "status": "Active"}]}]
+    found = unexpected(dict(health(), georep=sessions), hosts=["10.0.0.2"])
+    assert found == ["geo-replication drvol: 10.0.0.3 Faulty"]
