@@ -148,13 +148,19 @@ def _write(path, data, mode):
         raise
 
 
+def _file_diff(rel, before, after):
+    """One file's diff, as Ansible shows a list of them (unified, with the file name in the headers)."""
+    return {"before_header": rel if before is not None else "%s (absent)" % rel,
+            "after_header": rel if after is not None else "%s (removed)" % rel,
+            "before": before or "", "after": after or ""}
+
+
 def plan(dest, files, remove_stale):
-    """(writes, removals, unchanged, diff) without touching anything.
+    """(writes, removals, unchanged, diffs) without touching anything.
 
     ``files``: [{path, content, mode, secret}]; a secret's content stays out of the diff.
     """
-    writes, removals, unchanged = [], [], 0
-    before, after = {}, {}
+    writes, removals, unchanged, diffs = [], [], 0, []
     wanted = set()
     for entry in files:
         rel = os.path.normpath(entry["path"])
@@ -168,10 +174,17 @@ def plan(dest, files, remove_stale):
             unchanged += 1
             continue
         writes.append((rel, data, mode))
-        hidden = "(secret, %d bytes)"
-        before[rel] = (hidden % len(current) if entry["secret"] and current is not None
-                       else None if current is None else current.decode("utf-8", "replace"))
-        after[rel] = hidden % len(data) if entry["secret"] else entry["content"]
+        if entry["secret"]:
+            before = None if current is None else "(secret, %d bytes, mode %04o)\n" % (len(current), current_mode)
+            after = "(secret, %d bytes, mode %04o)\n" % (len(data), mode)
+        else:
+            before = None if current is None else current.decode("utf-8", "replace")
+            if current is not None and current == data:
+                before = "(mode %04o)\n" % current_mode
+                after = "(mode %04o)\n" % mode
+            else:
+                after = entry["content"]
+        diffs.append(_file_diff(rel, before, after))
     if remove_stale:
         for subdir in sorted(set(os.path.dirname(r) for r in wanted)):
             directory = os.path.join(dest, subdir)
@@ -181,9 +194,8 @@ def plan(dest, files, remove_stale):
                 rel = os.path.join(subdir, name) if subdir else name
                 if MANIFEST_NAME.match(name) and rel not in wanted:
                     removals.append(rel)
-                    before[rel] = "(present)"
-                    after[rel] = None
-    return writes, removals, unchanged, {"before": before, "after": after}
+                    diffs.append(_file_diff(rel, "(present)\n", None))
+    return writes, removals, unchanged, diffs
 
 
 def main():

@@ -20,6 +20,8 @@ import sys
 import pytest
 
 from ansible_collections.kubernetes.core.plugins.modules import k8s, k8s_cluster_info, k8s_info
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiClient
+from tests.heketi_emulator import HeketiEmulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, "playbooks", "kubernetes.yml")
@@ -187,6 +189,18 @@ def test_immutable_change_forced_deletes_then_creates(tmp_path, recorder):
         "absent", "StorageClass", "gluster-nfs-stretched", True)
     assert [c["state"] for c in k8s_calls[1:]] == ["present"] * (len(k8s_calls) - 1)
     assert any(c["definition"]["metadata"]["name"] == "gluster-nfs-stretched" for c in k8s_calls[1:])
+
+
+def test_unknown_heketi_cluster_id_refused_before_the_clusters_are_asked(tmp_path, recorder):
+    recorder.respond("v1.24.17")
+    with HeketiEmulator(pending_polls=1) as emu:
+        known = HeketiClient(emu.url, key=emu.admin_key, poll_interval=0.001).cluster_create()["id"]
+        result = run(tmp_path, recorder, [cluster(recorder, version="1.24", paths=["heketi"])], extra_vars={
+            "kubernetes_storage_heketi_api_url": emu.url, "kubernetes_storage_heketi_key": emu.admin_key,
+            "kubernetes_storage_heketi_cluster_ids": ["0123abcd"]})
+    assert result["failed"] == 1
+    assert "kubernetes_storage_heketi_cluster_ids: Heketi has no cluster 0123abcd (it has: %s)" % known in result["out"]
+    assert recorder.calls() == []
 
 
 def test_real_kubernetes_core_in_check_mode_stops_at_the_unreachable_api(tmp_path, recorder):

@@ -156,3 +156,12 @@ def test_heketi_cluster_ids_checked_through_heketi(tmp_path, heketi):
     # both runs asked Heketi (heketi_info reads GET /clusters or /db/dump), and changed nothing there
     reads = [r for r in heketi.requests[1:] if r[0] == "GET"]
     assert len(reads) >= 2 and [r for r in heketi.requests[1:] if r[0] != "GET"] == [], heketi.requests
+
+
+def test_check_mode_writes_nothing_and_diff_shows_the_manifests(tmp_path):
+    run = playbook(tmp_path, "--check", "--diff", "-e", "kubernetes_storage_render_secrets=true")
+    assert run["rc"] == 0 and run["changed"] == 1, run["out"][-3000:]
+    assert not (tmp_path / "rendered").exists()
+    assert "+provisioner: nfs.csi.k8s.io" in run["out"] and "k135/12-storageclass-gluster-nfs-stretched.yaml" in run["out"]
+    assert "(secret, " in run["out"]  # the Secret file is announced by its size only
+    assert KEY not in run["out"] and KEY_B64 not in run["out"]

@@ -54,13 +54,15 @@ def test_write_then_nothing_then_change(run, tmp_path):
     os.chmod(tmp_path / "c2" / "01-csidriver-x.yaml", 0o666)
     third = run({"dest": str(tmp_path), "files": files})
     assert third.result["written"] == ["c2/01-csidriver-x.yaml"]
+    assert third.result["diff"][0]["before"] == "(mode 0666)\n" and third.result["diff"][0]["after"] == "(mode 0644)\n"
     assert mode(tmp_path / "c2" / "01-csidriver-x.yaml") == 0o644
 
 
 def test_check_mode_writes_nothing_and_diff_shows_content(run, tmp_path):
     result = run({"dest": str(tmp_path), "files": [{"path": "c/01-secret-x.yaml", "content": "a: 1\n"}]}, check=True)
     assert result.result["changed"] and os.listdir(tmp_path) == []
-    assert result.result["diff"] == {"before": {"c/01-secret-x.yaml": None}, "after": {"c/01-secret-x.yaml": "a: 1\n"}}
+    assert result.result["diff"] == [{"before_header": "c/01-secret-x.yaml (absent)", "after_header": "c/01-secret-x.yaml",
+                                      "before": "", "after": "a: 1\n"}]
 
 
 def test_stale_manifests_removed_other_files_kept(run, tmp_path):
@@ -83,7 +85,8 @@ def test_secret_files_hidden_from_diff_and_0600(run, tmp_path):
             "secret_files": [{"path": "c/00-secret-ns-heketi.yaml", "content": "data: {key: c2VjcmV0}\n"}]}
     result = run(args)
     assert "c2VjcmV0" not in repr(result.result)
-    assert result.result["diff"]["after"]["c/00-secret-ns-heketi.yaml"] == "(secret, 22 bytes)"
+    secret_diff = [d for d in result.result["diff"] if d["after_header"] == "c/00-secret-ns-heketi.yaml"]
+    assert secret_diff[0]["after"] == "(secret, 22 bytes, mode 0600)\n"
     assert mode(tmp_path / "c" / "00-secret-ns-heketi.yaml") == 0o600
     assert not run(args).result["changed"]
     # no longer asked for: the Secret file goes
