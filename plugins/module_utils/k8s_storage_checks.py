@@ -152,13 +152,14 @@ def _version_gates(index, cluster, settings):
             "path offers statically provisioned in-tree nfs PersistentVolumes: list them in "
             "kubernetes_storage_nfs_static_volumes, or drop 'nfs' from paths"
             % (_field(index, "paths"), name, cluster["version_text"]))
-    if cluster["snapshots"] and "nfs" in cluster["paths"] and has_csi_nfs(version):
-        served = served_snapshot_api(version)
-        wanted = cluster["snapshot_api"] or served
-        if wanted != served:
-            problems.append("%s: Kubernetes %s serves %s, not %s (cluster %s)"
-                            % (_field(index, "snapshot_api"), cluster["version_text"], served, wanted, name))
-        elif cluster["served_apis"] is not None and wanted not in cluster["served_apis"]:
+    served = served_snapshot_api(version)
+    wanted = cluster["snapshot_api"] or served
+    if wanted != served:
+        problems.append("%s: Kubernetes %s serves %s, not %s (cluster %s)"
+                        % (_field(index, "snapshot_api"), cluster["version_text"], served, wanted, name))
+    elif cluster["snapshots"] and "nfs" in cluster["paths"] and has_csi_nfs(version):
+        # a VolumeSnapshotClass will be made: the cluster must serve its API (the CRD is installed)
+        if cluster["served_apis"] is not None and wanted not in cluster["served_apis"]:
             problems.append(
                 "%s: cluster %s does not serve %s (its API has no VolumeSnapshotClass CRD): install the "
                 "external-snapshotter CRDs and snapshot-controller, or set snapshots: false"

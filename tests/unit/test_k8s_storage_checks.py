@@ -91,6 +91,16 @@ def test_snapshot_api_the_version_does_not_serve():
            "not snapshot.storage.k8s.io/v1beta1" in msg
 
 
+def test_snapshot_api_checked_on_every_version():
+    msg = refused([{"name": "old", "version": "1.19", "paths": ["heketi"],
+                    "snapshot_api": "snapshot.storage.k8s.io/v1"}])
+    assert "kubernetes_storage_clusters[0].snapshot_api: Kubernetes 1.19 serves snapshot.storage.k8s.io/v1beta1, " \
+           "not snapshot.storage.k8s.io/v1" in msg
+    ok = check_clusters([{"name": "old", "version": "1.19", "paths": ["heketi"],
+                          "snapshot_api": "snapshot.storage.k8s.io/v1beta1"}], role_settings(), "render")
+    assert ok[0]["snapshot_api"] == "snapshot.storage.k8s.io/v1beta1"
+
+
 def test_snapshot_api_the_cluster_does_not_serve():
     msg = refused([{"name": "k", "version": "api", "kubeconfig": "/k"}],
                   cluster_info={"k": info("v1.29.3", apis=("v1", "storage.k8s.io/v1"))})
