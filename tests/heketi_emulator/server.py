@@ -290,9 +290,10 @@ def _make_handler(emu):
                                     return self._send(status)
                                 return self._send(status, None, result)
                             if spec[0] == "operation":
-                                built = spec[1](match, body)
-                                qid = emu.accept("%s %s" % (self.command, rx.pattern.strip("^$")),
-                                                 lambda: built)
+                                key = "%s %s" % (self.command, rx.pattern.strip("^$"))
+                                # an injected failure is one of the execution (rolled back): nothing is built
+                                built = None if key in emu.fail_next else spec[1](match, body)
+                                qid = emu.accept(key, lambda: built)
                                 return self._send(202, {"Location": "/queue/" + qid, "X-Request-ID": qid})
                             if spec[1] is not None:
                                 spec[1](match, body)

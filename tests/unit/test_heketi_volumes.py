@@ -278,3 +278,13 @@ def test_disperse_and_distribute_only(run_module, heketi, stretched):
     assert not run_module("heketi_volume", {"name": "plain", "size": 3, "durability": "none"})["changed"]
     r = run_module("heketi_volume", {"name": "ec", "size": 8}, expect_fail=True)
     assert "durability is 'disperse', wanted 'replicate'" in r["msg"]
+
+
+@emulation_only
+def test_failed_volume_creation_changes_nothing(run_module, heketi, stretched):
+    """emulation only: injects a failure of the volume's execution (fail_next); the mock executor never fails."""
+    heketi.fail_next["POST /volumes"] = "Unable to execute command on 10.0.1.10: volume create: failed"
+    r = run_module("heketi_volume", {"name": "v", "size": 1}, expect_fail=True)
+    assert "volume create: failed" in r["msg"] and r["done"] == ["create volume v (1 GiB)"]
+    assert heketi.volumes() == {}
+    assert run_module("heketi_volume", {"name": "v", "size": 1})["changed"]
