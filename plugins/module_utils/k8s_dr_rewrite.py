@@ -154,10 +154,33 @@ def standby_endpoints(name, namespace, addresses):
     ]
 
 
-def rewrite_for_standby(objects, dr):
-    """All objects rewritten; raises RewriteError listing every object that cannot be."""
-    problems, out = [], []
+# Apply order on the standby: what others refer to first.
+APPLY_ORDER = ("Namespace", "Endpoints", "PersistentVolume", "PersistentVolumeClaim", "ConfigMap", "Secret",
+               "Service", "StatefulSet", "Deployment")
+
+
+def expand_lists(objects):
+    """Objects, with `kind: List` documents (kubectl get -o yaml) replaced by their items."""
+    out = []
     for obj in objects:
+        if not obj:
+            continue
+        if obj.get("kind") == "List" or (obj.get("kind", "").endswith("List") and "items" in obj):
+            out.extend(expand_lists(obj.get("items") or []))
+        else:
+            out.append(obj)
+    return out
+
+
+def apply_rank(obj):
+    kind = obj.get("kind")
+    return APPLY_ORDER.index(kind) if kind in APPLY_ORDER else len(APPLY_ORDER)
+
+
+def rewrite_for_standby(objects, dr):
+    """All objects rewritten, in apply order; raises RewriteError listing every object that cannot be."""
+    problems, out = [], []
+    for obj in expand_lists(objects):
         try:
             out.append(rewrite_object(obj, dr))
         except RewriteError as err:
@@ -178,4 +201,4 @@ def rewrite_for_standby(objects, dr):
         for namespace in namespaces:
             endpoints += standby_endpoints(dr["glusterfs_endpoints"], namespace, dr["gluster_addresses"])
         out = endpoints + out
-    return out
+    return sorted(out, key=apply_rank)

@@ -200,3 +200,11 @@ def test_filter_wraps_the_refusal():
     out = dr_standby_objects([SECRET], volumes={})
     assert out == [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "shop"},
                     "type": "Opaque", "data": {"password": "c2VjcmV0"}}]
+
+
+def test_lists_expanded_and_apply_order(rewritten):
+    kinds = [o["kind"] for o in rewritten]
+    assert kinds.index("Endpoints") < kinds.index("PersistentVolume") < kinds.index("PersistentVolumeClaim")
+    assert kinds.index("PersistentVolumeClaim") < kinds.index("StatefulSet")
+    listed = rewrite_for_standby([{"apiVersion": "v1", "kind": "List", "items": [SECRET, CONFIGMAP]}], DR)
+    assert [o["kind"] for o in listed] == ["ConfigMap", "Secret"]
