@@ -27,33 +27,38 @@ SHARED_PREFIX = "metrostor_"
 # role -> variables it reads or defaults without declaring them (to be closed by the role's owner);
 # then README problems ("no README", or options the README does not name);
 # then option keys that are not spec keys (a flow-style description cut at a comma).
-KNOWN_GAPS = {'gluster_georep': ['gluster_georep_config',
-                    'gluster_georep_create_slave_volumes',
-                    'gluster_georep_master_group',
-                    'gluster_georep_mountbroker_group',
-                    'gluster_georep_mountbroker_root',
-                    'gluster_georep_packages',
-                    'gluster_georep_sessions',
-                    'gluster_georep_slave_brick_root',
-                    'gluster_georep_slave_group',
-                    'gluster_georep_ssh_key',
-                    'gluster_georep_use_meta_volume',
-                    'gluster_georep_user'],
- 'heketi': ['metrostor_sites'],
- 'nfs_ganesha': ['metrostor_sites']}
-KNOWN_README_GAPS = {'cluster_health_gate': ['cluster_health_gate_heketi_ca',
-                         'cluster_health_gate_heketi_key',
-                         'cluster_health_gate_heketi_url'],
- 'gluster_georep': ['no README'],
- 'gluster_tls': ['gluster_tls_ca_path', 'gluster_tls_key_path', 'gluster_tls_secure_access_path'],
- 'kubernetes_storage': ['no README'],
- 'nfs_ganesha': ['nfs_ganesha_check_path', 'nfs_ganesha_log_level', 'nfs_ganesha_packages']}
-KNOWN_SPEC_KEY_PROBLEMS = {'gluster_tls': ['gluster_tls_key_src: control node).',
-                 'gluster_tls_key_src: control node).',
-                 'gluster_tls_key_src: control node).'],
- 'heketi': ['heketi_archive_src: a URL or a path on the control node.'],
- 'kubernetes_storage': ['kubernetes_storage_nfs_static_volumes.size: for example 10Gi.'],
- 'nfs_ganesha': ['nfs_ganesha_vrrp_router_id: the same on all heads.']}
+KNOWN_GAPS = {
+    'heketi': [
+        'metrostor_sites',
+    ],
+    'nfs_ganesha': [
+        'metrostor_sites',
+    ],
+}
+KNOWN_README_GAPS = {
+    'gluster_georep': [
+        'gluster_georep_mountbroker_root',
+        'gluster_georep_pem_keys_script',
+    ],
+    'gluster_tls': [
+        'gluster_tls_ca_path',
+        'gluster_tls_key_path',
+        'gluster_tls_secure_access_path',
+    ],
+    'nfs_ganesha': [
+        'nfs_ganesha_check_path',
+        'nfs_ganesha_log_level',
+        'nfs_ganesha_packages',
+    ],
+}
+KNOWN_SPEC_KEY_PROBLEMS = {
+    'gluster_tls': [
+        'gluster_tls_key_src: control node).',
+    ],
+    'heketi': [
+        'heketi_archive_src: a URL or a path on the control node.',
+    ],
+}
 
 
 def role_path(role, *parts):
