@@ -84,8 +84,12 @@ def roles_of_playbook(playbook, seen=None):
 
 
 def role_options(role):
+    """The options of all the role's entry points (main, and tasks_from ones such as failover)."""
     specs = read_yaml(os.path.join(role_dir(role), "meta", "argument_specs.yml"))["argument_specs"]
-    return specs["main"].get("options", {})
+    options = {}
+    for entry in specs.values():
+        options.update((entry or {}).get("options") or {})
+    return options
 
 
 def declared(variable, roles):
@@ -122,7 +126,7 @@ def inventory_hosts(group):
     proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i",
                            os.path.join(ROOT, CONFIG["awx_inventory"]["source"]["source_path"]), "--list"],
                           capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg")))
+                          env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg")), check=False)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
 
@@ -147,7 +151,7 @@ def checked_by_playbook(playbook, variable):
 
 
 @pytest.mark.parametrize("template,question", list(survey_questions()),
-                         ids=[q["variable"] for _, q in survey_questions()])
+                         ids=[q["variable"] for _unused, q in survey_questions()])
 def test_survey_question_is_declared_typed_and_bounded(template, question):
     for key in ("question_name", "variable", "type", "required"):
         assert key in question, key
@@ -277,6 +281,10 @@ def test_templates_workflow_and_schedules_name_defined_things():
     templates = {t["name"]: t for t in TEMPLATES}
     for template in TEMPLATES:
         assert set(template.get("credentials", [])) <= credentials, template["name"]
+        with open(os.path.join(ROOT, template["playbook"])) as f:
+            playbook_text = f.read()
+        for variable in template.get("extra_vars", {}):
+            assert re.search(r"\b%s\b" % variable, playbook_text), "%s does not read %s" % (template["playbook"], variable)
     nodes = {n["identifier"]: n for n in CONFIG["awx_workflow"]["nodes"]}
     for node in nodes.values():
         assert node["job_template"] in templates
@@ -298,7 +306,7 @@ def test_templates_workflow_and_schedules_name_defined_things():
 def module_options(modules):
     """{module: its option names}, from the installed collection's documentation."""
     proc = subprocess.run([os.path.join(BIN, "ansible-doc"), "--json"] + sorted(modules), capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     return {m: set(doc["doc"]["options"]) for m, doc in json.loads(proc.stdout).items()}
 
@@ -306,7 +314,7 @@ def module_options(modules):
 def test_configure_playbook_uses_installed_awx_modules_with_valid_options():
     play = read_yaml(os.path.join(ROOT, "playbooks", "awx_configure.yml"))[0]
     awx_tasks = [(k, v) for task in play["tasks"] for k, v in task.items() if k.startswith("awx.awx.")]
-    modules = {k for k, _ in awx_tasks}
+    modules = {k for k, _unused in awx_tasks}
     assert modules >= {"awx.awx.project", "awx.awx.inventory", "awx.awx.inventory_source", "awx.awx.credential_type",
                        "awx.awx.credential", "awx.awx.job_template", "awx.awx.workflow_job_template",
                        "awx.awx.schedule"}
@@ -328,7 +336,7 @@ def listener():
     def serve():
         while not stop.is_set():
             try:
-                conn, _ = sock.accept()
+                conn = sock.accept()[0]
                 accepted.append(1)
                 conn.close()
             except OSError:
@@ -348,7 +356,7 @@ def run_configure(port, *extra):
                ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                CONTROLLER_HOST="http://127.0.0.1:%d" % port, CONTROLLER_USERNAME="admin", CONTROLLER_PASSWORD="x")
     return subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "playbooks/awx_configure.yml"]
-                          + list(extra), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+                          + list(extra), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_configure_refuses_a_run_without_secrets_before_contacting_awx(listener):
