@@ -662,8 +662,11 @@ def cmd_detach_disk(args):
         sh(["losetup", "-c", loop])
         os.unlink(image)
     pid = container_pid(hs)
-    sh(["nsenter", "-t", pid, "-m", "--", "sh", "-c",
-        "umount /dev/%s 2>/dev/null; rm -f /dev/%s" % (disk, disk)], check=False)
+    # umount(8) would take /dev/DISK for the source of the brick filesystem mounted from it; umount2()
+    # on the path detaches the bind mount of the device node itself.
+    sh(["nsenter", "-t", pid, "-m", "--", "python3", "-c",
+        "import ctypes; ctypes.CDLL(None, use_errno=True).umount2(b'/dev/%s', 2)" % disk], check=False)
+    sh(["nsenter", "-t", pid, "-m", "--", "rm", "-f", "/dev/" + disk])
     sh(["losetup", "-d", loop], check=False, stderr=subprocess.DEVNULL)  # detached once nothing holds it
     del hs["disks"][disk]
     hs.setdefault("detached", {})[disk] = loop
@@ -688,7 +691,9 @@ def cmd_attach_disk(args):
     loop = sh(["losetup", "-f", "--show", image], capture=True).strip()
     rdev = os.stat(loop).st_rdev
     pid = container_pid(hs)
-    sh(["nsenter", "-t", pid, "-m", "--", "sh", "-c", "rm -f /dev/%s && mknod -m 0660 /dev/%s b %d %d"
+    sh(["nsenter", "-t", pid, "-m", "--", "python3", "-c",
+        "import ctypes; ctypes.CDLL(None, use_errno=True).umount2(b'/dev/%s', 2)" % disk], check=False)
+    sh(["nsenter", "-t", pid, "-m", "--", "sh", "-c", "rm -f /dev/%s && mknod /dev/%s b %d %d"
         % (disk, disk, os.major(rdev), os.minor(rdev))])
     hs.setdefault("disks", {})[disk] = loop
     hs.get("detached", {}).pop(disk, None)

@@ -29,13 +29,15 @@ def under(path, roots):
     return any(path == r.rstrip("/") or path.startswith(r.rstrip("/") + "/") for r in roots)
 
 
-def plan(volumes, online, host, roots=None, new_host=None, only=None):
+def plan(volumes, online, host, roots=None, new_host=None, only=None, online_too=False):
     """The rebuild steps for the bricks of ``host`` under ``roots``.
 
     volumes: {name: volume_info dict} (gluster_cli.parse_volume)
     online: {name: {brick: bool}} (gluster_health.bricks_online per volume)
     Returns (steps, skipped): steps are dicts {volume, brick, new_brick, how, args}; skipped lists
-    the bricks left alone and why (online, volume not started, not replicated)."""
+    the bricks left alone and why (online, volume not started, not replicated).  With online_too, a
+    brick reported online is rebuilt too (its disk is known to be gone: the brick process can outlive
+    its disk until its health check notices)."""
     new_host = new_host or host
     steps, skipped = [], []
     for name in sorted(volumes):
@@ -54,7 +56,7 @@ def plan(volumes, online, host, roots=None, new_host=None, only=None):
                 skipped.append({"volume": name, "brick": brick,
                                 "why": "not replicated: nothing to heal it from (its data is lost with the disk)"})
                 continue
-            if new_host == host and (online.get(name) or {}).get(brick):
+            if new_host == host and (online.get(name) or {}).get(brick) and not online_too:
                 skipped.append({"volume": name, "brick": brick, "why": "online"})
                 continue
             if new_host == host:

@@ -42,7 +42,8 @@ def unexpected(health, heketi=None, hosts=(), bricks=(), heketi_names=()):
         other = [b for b in down if not _matches(b, expected_down)]
         if other:
             found.append("volume %s: brick(s) not online: %s" % (name, ", ".join(other)))
-        if vol.get("heal_pending") and not down:
+        affected = down or [b for b in (vol.get("bricks_online") or {}) if _matches(b, expected_down)]
+        if vol.get("heal_pending") and not affected:
             found.append("volume %s: %d entries pending heal" % (name, vol["heal_pending"]))
         if vol.get("split_brain"):
             found.append("volume %s: %d entries in split-brain" % (name, vol["split_brain"]))

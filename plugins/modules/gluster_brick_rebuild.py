@@ -40,6 +40,12 @@ options:
     description: Only these volumes. Default, every volume of the pool.
     type: list
     elements: str
+  online_too:
+    description:
+      - Also rebuild the bricks under O(brick_roots) that are reported online. For a disk known to be gone
+        (a brick process can outlive its disk until its health check notices); never for a healthy disk.
+    type: bool
+    default: false
   command_timeout:
     description: Seconds each gluster command may take (the CLI's C(--timeout)).
     type: int
@@ -91,6 +97,7 @@ ARGUMENT_SPEC = dict(
     new_host=dict(type="str"),
     brick_roots=dict(type="list", elements="path", default=[]),
     volumes=dict(type="list", elements="str"),
+    online_too=dict(type="bool", default=False),
     command_timeout=dict(type="int", default=120),
 )
 
@@ -110,7 +117,8 @@ def main():
         started = [v for v in volumes if volumes[v]["status"] == "Started"]
         status = read_bricks(cli.run_xml(timeout + ["volume", "status", "all"])) if started else {}
         online = dict((name, bricks_online(vol, status.get(name, {}))) for name, vol in volumes.items())
-        steps, skipped = plan(volumes, online, p["host"], p["brick_roots"], p["new_host"], p["volumes"])
+        steps, skipped = plan(volumes, online, p["host"], p["brick_roots"], p["new_host"], p["volumes"],
+                               p["online_too"])
         for step in steps:
             for args in step["args"]:
                 actions.append("gluster " + " ".join(args))

@@ -108,3 +108,10 @@ def test_gate_tolerates_geo_replication_workers_of_the_lost_hosts_only():
                                               {"primary_node": "10.0.0.4", "status": "Active"}]}]
     found = unexpected(dict(health(), georep=sessions), hosts=["10.0.0.2"])
     assert found == ["geo-replication drvol: 10.0.0.3 Faulty"]
+
+
+def test_a_brick_still_reported_online_on_a_dead_disk_is_rebuilt_when_asked():
+    vols = {"v1": volume(["a1:/bricks/brick1/v1", "b1:/bricks/brick1/v1", "c1:/bricks/brick1/v1"])}
+    online = {"v1": {"a1:/bricks/brick1/v1": True}}
+    assert plan(vols, online, "a1", ["/bricks/brick1"])[0] == []
+    assert [s["brick"] for s in plan(vols, online, "a1", ["/bricks/brick1"], online_too=True)[0]] == ["a1:/bricks/brick1/v1"]
