@@ -152,7 +152,7 @@ def leaks(events, secrets, stdout=""):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("template")
     parser.add_argument("-i", "--inventory", required=True)
     parser.add_argument("--ssh-key", help="file with the machine credential's private key")

@@ -85,7 +85,7 @@ class AWXDouble:
                 if all(str(o.get(k)) == str(v) for k, v in filters.items())]
 
     def mutations(self):
-        return [(m, p) for m, p, _ in self.requests if m not in ("GET", "HEAD") and not p.startswith(API + "tokens")]
+        return [(m, p) for m, p, _body in self.requests if m not in ("GET", "HEAD") and not p.startswith(API + "tokens")]
 
     # -- state -------------------------------------------------------------
     def _store(self, endpoint, obj):

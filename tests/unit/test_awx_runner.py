@@ -75,7 +75,7 @@ def test_heketi_credential_is_used_and_never_shown(tmp_path, heketi, ssh_key):
     assert runner.status == "successful", stdout[-3000:]
     assert "HEKETI_CLUSTERS=0" in stdout
     # the key reached Heketi: the emulation verified the JWT signed with it
-    statuses = [status for _, _, status in heketi.requests]
+    statuses = [status for _method, _path, status in heketi.requests]
     assert statuses and 200 in statuses and 401 not in statuses
     secrets = awx_job.secret_values(config, inputs) + key_body(ssh_key)
     assert secrets and HEKETI_KEY in secrets
