@@ -94,8 +94,8 @@ def role_settings():
         defaults = yaml.safe_load(handle)
     return {
         "zone_checking": defaults["heketi_zone_checking"],
-        "pre_request_volume_options": ", ".join(defaults["heketi_volume_options"]),
-        "block_hosting_volume_options": ", ".join(defaults["heketi_block_hosting_volume_options"]),
+        "pre_request_volume_options": ",".join(defaults["heketi_volume_options"]),
+        "block_hosting_volume_options": ",".join(defaults["heketi_block_hosting_volume_options"]),
         "brick_max_size_gb": int(defaults["heketi_brick_max_size_gb"]),
         "brick_min_size_gb": int(defaults["heketi_brick_min_size_gb"]),
         "max_bricks_per_volume": int(defaults["heketi_max_bricks_per_volume"]),

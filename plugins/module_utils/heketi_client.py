@@ -43,6 +43,12 @@ except ImportError:  # pragma: no cover
     make_context = None
 
 RETRY_STATUSES = (429, 502, 503, 504)
+# A request that changes something is repeated only when its answer says it was not acted on
+# (429: Heketi's throttle refused it; 503: nothing served it) or it never left (connection
+# refused).  A 502/504 from a proxy, or a timeout, may come after Heketi acted: repeating a
+# POST could create a second volume.
+RETRY_STATUSES_FOR_CHANGES = (429, 503)
+READ_METHODS = ("GET", "HEAD")
 
 
 def _b64url(data):
@@ -188,17 +194,24 @@ class HeketiClient(object):
         """An HTTP exchange with retry on 429/5xx-gateway and connection errors."""
         attempt = 0
         while True:
+            changes = method.upper() not in READ_METHODS
             try:
                 resp = self._raw(method, path, data)
             except (URLError, socket.timeout, socket.error) as err:
-                if isinstance(getattr(err, "reason", err), ssl.SSLError):  # retrying cannot help
-                    raise HeketiError("TLS error talking to Heketi at %s: %s" % (self.base, getattr(err, "reason", err)),
+                reason = getattr(err, "reason", err)
+                if isinstance(reason, ssl.SSLError):  # retrying cannot help
+                    raise HeketiError("TLS error talking to Heketi at %s: %s" % (self.base, reason),
                                       method=method, path=path)
+                if changes and not isinstance(reason, ConnectionRefusedError):
+                    raise HeketiError("No answer from Heketi at %s to %s %s (%s); it may have acted on it, so it "
+                                      "was not repeated: check Heketi's state before running again"
+                                      % (self.base, method, path, reason), method=method, path=path)
                 if attempt >= self.retries:
-                    raise HeketiError("Cannot reach Heketi at %s: %s" % (self.base, getattr(err, "reason", err)),
+                    raise HeketiError("Cannot reach Heketi at %s: %s" % (self.base, reason),
                                       method=method, path=path)
             else:
-                if resp.status not in RETRY_STATUSES or attempt >= self.retries:
+                retry_on = RETRY_STATUSES_FOR_CHANGES if changes else RETRY_STATUSES
+                if resp.status not in retry_on or attempt >= self.retries:
                     return resp
             attempt += 1
             self.sleep(self.backoff * (2 ** (attempt - 1)))

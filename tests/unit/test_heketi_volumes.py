@@ -73,7 +73,7 @@ def test_plain_replica3_stays_plain(run_module, heketi, stretched):
 def test_heketi_option_after_comma_space_in_server_settings_is_ignored(run_module, heketi, stretched):
     """Heketi splits pre_request_volume_options at "," and keeps the space: " user.heketi.arbiter true"
     has the key "" for Heketi, so a user.heketi.* option only works first in the list (the role joins
-    its list with ", ")."""
+    its list with ",", since this test showed it)."""
     heketi.do("POST", "/volumes", {"size": 2, "name": "raw", "durability": {"type": "replicate",
                                                                              "replicate": {"replica": 3}}})
     assert set(size for _z, size, _n in heketi.brick_zones(heketi.volume("raw"))) == {2 * 1024 * 1024}

@@ -40,7 +40,7 @@ def test_config_has_mock_executor_in_lab_only_and_strict_zones(host):
     assert conf["glusterfs"]["zone_checking"] == "strict"
     with open(os.path.join(ROOT, "roles", "heketi", "defaults", "main.yml")) as handle:
         wanted = yaml.safe_load(handle)["heketi_volume_options"]
-    assert conf["glusterfs"]["pre_request_volume_options"] == ", ".join(wanted)
+    assert conf["glusterfs"]["pre_request_volume_options"] == ",".join(wanted)
     assert "user.heketi.arbiter true" not in wanted, "a plain replica-3 volume must stay plain"
 
 
