@@ -1,4 +1,4 @@
-"""Rotation of every secret while a worker writes to the TLS volume (lab/site_loss.py's Writer,
+"""Rotation of every secret while a worker writes to the TLS volume (lab/site_loss.py's FuseWriter,
 fsync'ed records): no acknowledged write lost; afterwards the old executor key and the old
 JWT admin key are refused and the new ones accepted, and every host has a new certificate."""
 import json
@@ -12,29 +12,19 @@ from conftest import ROOT, mount, ssh
 testinfra_hosts = ["gl-c1"]
 NEW_KEYS = {"heketi_admin_key": "rotated-admin-secret", "heketi_user_key": "rotated-user-secret"}
 OLD_KEYS = {"heketi_admin_key": "lab-admin-secret", "heketi_user_key": "lab-user-secret"}
-# Runs on the worker: site_loss.Writer appends fsync'ed records until /root/stop-writer appears,
-# then every acknowledged record is looked for in the file.
+# Runs on the worker: lab/site_loss.py's FuseWriter appends fsync'ed records until /root/stop-writer
+# appears, then every acknowledged record is looked for in the file (site_loss.lost).
 DRIVER = r"""
 import json, os, sys, time
 sys.path.insert(0, "/root")
-from site_loss import Writer, RECORD
-path = "/mnt/sectls/rotation.log"
-writer = Writer(path)
+import site_loss
+writer = site_loss.FuseWriter("/mnt/sectls/rotation.log")
 writer.start()
 while not os.path.exists("/root/stop-writer"):
     time.sleep(0.2)
-writer.stop.set()
-writer.join(60)
-data = open(path, "rb").read()
-present = set()
-for i in range(0, len(data) - RECORD + 1, RECORD):
-    rec = data[i:i + RECORD]
-    seq = int(rec[:12])
-    if rec == Writer.record(seq):
-        present.add(seq)
-acked = [seq for seq, _t in writer.acks]
+writer.stop()
 times = [t for _s, t in writer.acks]
-print(json.dumps({"acknowledged": len(acked), "lost": len([s for s in acked if s not in present]),
+print(json.dumps({"acknowledged": len(writer.acks), "lost": len(site_loss.lost(writer.acks, writer.present())),
                   "write_errors": len(writer.errors),
                   "max_gap_seconds": round(max((b - a for a, b in zip(times, times[1:])), default=0), 2)}))
 """
@@ -62,8 +52,9 @@ def rotation(playbook):
     ssh("gl-c1", "cp -p /etc/heketi/heketi_key /root/old_heketi_key")
     fingerprints = certificate_fingerprints()
     mount("k8s-a1", "sectls")
-    with open(os.path.join(ROOT, "lab", "site_loss.py")) as handle:
-        ssh("k8s-a1", "cat > /root/site_loss.py", stdin=handle.read())
+    for name in ("site_loss.py", "records.py"):
+        with open(os.path.join(ROOT, "lab", name)) as handle:
+            ssh("k8s-a1", "cat > /root/%s" % name, stdin=handle.read())
     ssh("k8s-a1", "cat > /root/rotation_writer.py", stdin=DRIVER)
     ssh("k8s-a1", "rm -f /root/stop-writer /mnt/sectls/rotation.log; "
                   "nohup python3 /root/rotation_writer.py > /root/rotation_writer.json 2>&1 &")
