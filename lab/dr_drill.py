@@ -54,6 +54,9 @@ def playbook(name, *extra):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"))
     seconds = time.monotonic() - start
+    os.makedirs(os.path.join(ROOT, ".lab"), exist_ok=True)
+    with open(os.path.join(ROOT, ".lab", "dr-drill-%s-%d.log" % (name.split(".")[0], int(time.time()))), "w") as log:
+        log.write(proc.stdout)
     report = None
     for match in re.finditer(r'"msg": "DR REPORT (.*)"\s*$', proc.stdout, re.M):
         report = json.loads(json.loads('"%s"' % match.group(1)))

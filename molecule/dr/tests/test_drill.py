@@ -4,6 +4,7 @@ region cut) bounds the RPO and the RTO; a second run of each playbook refuses or
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -56,10 +57,15 @@ def test_unplanned_rpo_and_rto_bounded(drill):
     assert r["rto_seconds"] is not None and r["rto_seconds"] <= RTO_TARGET_S, r
 
 
-def test_session_running_again_after_failback(host):
-    status = subprocess.run([os.path.join(ROOT, "lab", "lab"), "ssh", "gl-a1",
-                             "gluster --mode=script volume geo-replication drvol 10.77.4.11::drvol status"],
-                            stdout=subprocess.PIPE, universal_newlines=True).stdout
+def test_session_running_again_after_failback(host, drill):
+    deadline = time.monotonic() + 90
+    while True:
+        status = subprocess.run([os.path.join(ROOT, "lab", "lab"), "ssh", "gl-a1",
+                                 "gluster --mode=script volume geo-replication drvol 10.77.4.11::drvol status"],
+                                stdout=subprocess.PIPE, universal_newlines=True).stdout
+        if ("Active" in status and "Faulty" not in status) or time.monotonic() > deadline:
+            break
+        time.sleep(3)
     assert "Active" in status and "Faulty" not in status, status
     info = host.check_output("gluster --mode=script volume info drvol")
     assert "user.metrostor.dr-role: standby" in info and "features.read-only: on" in info
