@@ -18,6 +18,9 @@ description:
     Another host (O(new_host)): C(volume replace-brick VOL OLD NEW commit force)."
   - glusterd creates the brick directory on the new filesystem, sets its volume-id, starts the brick
     and marks it for a full self-heal; wait for the heal afterwards (M(metrostor.gluster.gluster_health)).
+  - Run on the brick's host, the module first creates the empty brick directory with its volume's id,
+    without which glusterd refuses C(reset-brick) on a host that replaced the old one under the same
+    name and peer uuid ("When destination brick is new, please use replace-brick").
   - Online bricks are left alone, so a second run changes nothing. A brick of a volume that is not
     replicated is reported (its data is gone with its disk) and not rebuilt.
   - The whole plan is made before the first command; a failure reports the steps already done.
@@ -86,6 +89,10 @@ skipped:
   elements: dict
 """
 
+import os
+import socket
+import uuid
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.brick_rebuild import plan
@@ -100,6 +107,33 @@ ARGUMENT_SPEC = dict(
     online_too=dict(type="bool", default=False),
     command_timeout=dict(type="int", default=120),
 )
+
+
+def is_local(host):
+    """Whether HOST (an address or a name) is an address of the node the module runs on."""
+    try:
+        address = socket.gethostbyname(host)
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            probe.bind((address, 0))
+        finally:
+            probe.close()
+        return True
+    except (socket.error, socket.gaierror):
+        return False
+
+
+def mark_brick(cli, volume, path):
+    """The new, empty brick directory gets its volume's id, as glusterd's own bricks carry it: glusterd
+    then takes it for the volume's brick being reset, not for a new brick (which reset-brick refuses on
+    a host that replaced the old one under the same name and uuid)."""
+    volume_id = cli.run_xml(["volume", "info", volume]).findtext(".//volume/id")
+    if not os.path.isdir(path):
+        os.makedirs(path, 0o755)
+    try:
+        os.getxattr(path, "trusted.glusterfs.volume-id")
+    except OSError:
+        os.setxattr(path, "trusted.glusterfs.volume-id", uuid.UUID(volume_id).bytes)
 
 
 def main():
@@ -124,6 +158,8 @@ def main():
                 actions.append("gluster " + " ".join(args))
             if module.check_mode:
                 continue
+            if step["how"] == "reset-brick" and is_local(p["host"]):
+                mark_brick(cli, step["volume"], step["brick"].rsplit(":", 1)[1])
             for args in step["args"]:
                 try:
                     cli.run_xml(timeout + args)
