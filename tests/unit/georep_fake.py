@@ -2,7 +2,8 @@
 
 It keeps one session's state and answers ``run_command`` as GlusterFS 10.3 does
 in script mode with --xml: the status and config documents have the shape of
-the ones recorded on the lab (tests/unit/fixtures/gluster/georep_*.xml), and
+the ones recorded on the lab (tests/unit/fixtures/gluster/georep_*.xml: 10.3
+names the sides primary/secondary in XML), and
 refusals carry glusterd's own messages.  It checks the commands it receives
 (a command the real CLI would reject fails the test).
 """
@@ -157,10 +158,11 @@ class FakeGeorep(object):
                 completed = "Yes" if done else "No"
                 completion = "2026-11-26 08:00:07" if done else "N/A"
             pairs.append(
-                "<pair><master_node>gl-%s</master_node><master_brick>%s</master_brick><slave_user>root</slave_user>"
-                "<slave>ssh://%s::%s</slave><slave_node>%s</slave_node><status>%s</status>"
+                "<pair><primary_node>%s</primary_node><primary_brick>%s</primary_brick>"
+                "<secondary_user>root</secondary_user>"
+                "<secondary>%s::%s</secondary><secondary_node>%s</secondary_node><status>%s</status>"
                 "<crawl_status>%s</crawl_status><entry>0</entry><data>0</data><meta>0</meta><failures>0</failures>"
-                "<checkpoint_completed>%s</checkpoint_completed><master_node_uuid>u</master_node_uuid>"
+                "<checkpoint_completed>%s</checkpoint_completed><primary_node_uuid>u</primary_node_uuid>"
                 "<last_synced>%s</last_synced><checkpoint_time>%s</checkpoint_time>"
                 "<checkpoint_completion_time>%s</checkpoint_completion_time></pair>"
                 % (node, brick, self.slave_host, self.slave_volume,
@@ -170,6 +172,7 @@ class FakeGeorep(object):
                    self.checkpoint_time or "N/A", completion))
         if self.checkpoint_time:
             self.polls_since_checkpoint += 1
-        body = ("<volume><name>%s</name><sessions><session><session_slave>ssh://%s::%s:0e5b8a7c</session_slave>"
+        body = ("<volume><name>%s</name><sessions><session><session_secondary>01d4b0a7:ssh://%s::%s:a9b95e74"
+                "</session_secondary>"
                 "%s</session></sessions></volume>" % (self.master, self.slave_host, self.slave_volume, "".join(pairs)))
         return 0, xml_ok(body), ""
