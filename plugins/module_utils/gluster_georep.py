@@ -16,7 +16,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
+import tempfile
+import time
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterError
 
@@ -47,6 +50,10 @@ FAILURE_KINDS = (
     ("rsync_missing", re.compile(r"rsync", re.I),
      "rsync is missing on a master or slave node (install it on both sides)"),
 )
+
+
+# Written on the master after a checkpoint is set, so that the checkpoint can complete.
+CHECKPOINT_MARKER = ".metrostor-georep-checkpoint"
 
 
 class GeorepError(GlusterError):
@@ -253,3 +260,38 @@ class GeorepCli(object):
 
     def config_set_args(self, key, value):
         return self.base() + ["config", key, config_value(value)]
+
+    def mark_checkpoint(self, text, glusterfs=None):
+        """Write CHECKPOINT_MARKER on the master volume through an internal-client mount of this node.
+
+        A checkpoint completes when the Active worker's stime passes it, and stime only moves when a
+        changelog with changes is processed: with no write after ``config checkpoint now`` (a fenced,
+        quiet volume) it never completes.  This write is that change; an internal client (negative
+        client pid, as gsyncd's own mounts) passes ``features.read-only``, and the marker reaches the
+        slave like any file.
+        """
+        module = self.cli.module
+        binary = glusterfs or module.get_bin_path("glusterfs", required=False) or "/usr/sbin/glusterfs"
+        where = tempfile.mkdtemp(prefix="metrostor-georep-")
+        rc, out, err = module.run_command([binary, "--volfile-server=localhost",
+                                           "--volfile-id=" + self.master_volume, "--client-pid=-1", where])
+        if rc != 0:
+            os.rmdir(where)
+            raise GeorepError("cannot mount %s to write the checkpoint marker: %s" % (self.master_volume,
+                                                                                      (err or out).strip()))
+        try:
+            for _attempt in range(20):
+                if os.path.ismount(where):
+                    break
+                time.sleep(0.25)
+            path = os.path.join(where, CHECKPOINT_MARKER)
+            with open(path, "w") as handle:
+                handle.write(text + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            module.run_command(["umount", where])
+            try:
+                os.rmdir(where)
+            except OSError:
+                pass

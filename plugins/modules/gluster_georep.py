@@ -78,6 +78,9 @@ options:
     description:
       - Set a checkpoint (C(config checkpoint now)) after the session is in O(state=started). Always a change.
       - Everything written to the master volume before the checkpoint is on the slave when the checkpoint completes.
+      - A checkpoint completes only after a change on the master following it, so the module then writes
+        C(.metrostor-georep-checkpoint) on the master volume through an internal-client mount on this node
+        (it passes C(features.read-only), so a fenced volume's checkpoint completes too).
     type: bool
     default: false
   checkpoint_timeout:
@@ -151,7 +154,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterCli, GlusterError
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_georep import (
-    GeorepCli, GeorepError, config_key, config_value, same_config_value)
+    CHECKPOINT_MARKER, GeorepCli, GeorepError, config_key, config_value, same_config_value)
 
 ARGUMENT_SPEC = dict(
     master_volume=dict(type="str", required=True, aliases=["primary_volume"]),
@@ -251,6 +254,9 @@ def main():
             for step in steps:
                 geo.run(step)
                 done.append(" ".join(step))
+                if step[-3:] == ["config", "checkpoint", "now"]:
+                    geo.mark_checkpoint("checkpoint set %s" % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+                    done.append("write %s on %s (internal client)" % (CHECKPOINT_MARKER, p["master_volume"]))
             if steps:
                 session = geo.session()
             if session and p["checkpoint_timeout"] and p["state"] == "started":

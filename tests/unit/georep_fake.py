@@ -45,6 +45,9 @@ class FakeGeorep(object):
         self.master_exists = master_exists
         self.commands = []
         self.changes = []
+        self.markers = []
+        # like GlusterFS, a checkpoint completes only after a write on the master that follows it
+        self.checkpoint_needs_write_done = False
 
     # -- the module's view -----------------------------------------------------
     def get_bin_path(self, name, required=False):
@@ -52,6 +55,18 @@ class FakeGeorep(object):
 
     def run_command(self, cmd):
         self.commands.append(cmd)
+        if cmd[0].endswith("/glusterfs"):   # the checkpoint marker's internal-client mount
+            assert cmd[1:4] == ["--volfile-server=localhost", "--volfile-id=" + self.master, "--client-pid=-1"], cmd
+            self.marker_dir = cmd[4]
+            return 0, "", ""
+        if cmd[0] == "umount":
+            marker = os.path.join(cmd[1], ".metrostor-georep-checkpoint")
+            with open(marker) as handle:
+                self.markers.append(handle.read())
+            os.unlink(marker)
+            if self.checkpoint_time and not self.checkpoint_needs_write_done:
+                self.checkpoint_needs_write_done = True
+            return 0, "", ""
         assert cmd[:2] == ["/usr/sbin/gluster", "--mode=script"], cmd
         assert cmd[-1] == "--xml", cmd
         args = cmd[2:-1]
@@ -139,6 +154,7 @@ class FakeGeorep(object):
             assert value == "now"
             self.checkpoint_time = "2026-11-26 08:00:00"
             self.polls_since_checkpoint = 0
+            self.checkpoint_needs_write_done = False
             self.config["checkpoint"] = "1795939200"
         else:
             self.config[key.replace("-", "_")] = value
@@ -154,7 +170,7 @@ class FakeGeorep(object):
             completed = "N/A"
             completion = "N/A"
             if self.checkpoint_time and status in ("Active", "Passive"):
-                done = self.polls_since_checkpoint >= self.checkpoint_polls
+                done = self.polls_since_checkpoint >= self.checkpoint_polls and self.checkpoint_needs_write_done
                 completed = "Yes" if done else "No"
                 completion = "2026-11-26 08:00:07" if done else "N/A"
             pairs.append(

@@ -103,6 +103,8 @@ def test_checkpoint_waits_for_completion(run):
     assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol config checkpoint now"]
     assert out["session"]["checkpoint"] == {"time": "2026-11-26 08:00:00", "completed": True,
                                             "completion_time": "2026-11-26 08:00:07"}
+    # the write that lets the checkpoint complete, through an internal-client mount
+    assert len(fake.markers) == 1 and fake.markers[0].startswith("checkpoint set ")
 
 
 def test_checkpoint_timeout_fails_with_last_synced(run, monkeypatch):
@@ -179,6 +181,7 @@ def test_present_creates_without_starting_and_leaves_run_state(run):
 def test_new_checkpoint_not_mistaken_for_the_previous_completed_one(run):
     fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=0)
     fake.checkpoint_time = "2026-11-26 07:00:00"   # an earlier checkpoint, completed
+    fake.checkpoint_needs_write_done = True
     answers = []
     real_set = fake.do_config
 
