@@ -172,6 +172,7 @@ ARGUMENT_SPEC = dict(
 )
 
 CHECKPOINT_POLL_SECONDS = 2
+CHECKPOINT_REMARK_SECONDS = 20
 
 
 def plan(geo, p, session, current_config):
@@ -222,13 +223,22 @@ def checkpoint_done(session, replaced):
     return bool(checkpoint.get("completed")) and (replaced is None or checkpoint.get("time") != replaced)
 
 
-def wait_for_checkpoint(geo, timeout, replaced=None):
+def wait_for_checkpoint(geo, timeout, replaced=None, mark=None):
     """Poll until the checkpoint completes; right after ``config checkpoint now`` the status may
-    still show the previous (completed) checkpoint, whose time is ``replaced``."""
+    still show the previous (completed) checkpoint, whose time is ``replaced``.
+
+    ``mark`` writes the marker again every CHECKPOINT_REMARK_SECONDS: a marker written while a new
+    session's first (hybrid) crawl runs is taken by that crawl, which records the crawl's start as
+    the slave's time; without a later change the checkpoint would then never complete (seen on the lab).
+    """
     deadline = time.time() + timeout
+    next_mark = time.time() + CHECKPOINT_REMARK_SECONDS
     session = geo.session()
     while session and not checkpoint_done(session, replaced) and time.time() < deadline:
         time.sleep(CHECKPOINT_POLL_SECONDS)
+        if mark and time.time() >= next_mark:
+            mark()
+            next_mark = time.time() + CHECKPOINT_REMARK_SECONDS
         session = geo.session()
     return session
 
@@ -250,17 +260,21 @@ def main():
         current_config = session["config"] if session else {}
         replaced = ((session or {}).get("checkpoint") or {}).get("time", "") if p["checkpoint"] else None
         steps, before, after = plan(geo, p, session, current_config)
+        def mark():
+            geo.mark_checkpoint("checkpoint set %s" % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
         if not module.check_mode:
             for step in steps:
                 geo.run(step)
                 done.append(" ".join(step))
                 if step[-3:] == ["config", "checkpoint", "now"]:
-                    geo.mark_checkpoint("checkpoint set %s" % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+                    mark()
                     done.append("write %s on %s (internal client)" % (CHECKPOINT_MARKER, p["master_volume"]))
             if steps:
                 session = geo.session()
             if session and p["checkpoint_timeout"] and p["state"] == "started":
-                session = wait_for_checkpoint(geo, p["checkpoint_timeout"], replaced)
+                session = wait_for_checkpoint(geo, p["checkpoint_timeout"], replaced,
+                                              mark if p["checkpoint"] else None)
                 checkpoint = (session or {}).get("checkpoint") or {}
                 if not checkpoint_done(session, replaced):
                     module.fail_json(

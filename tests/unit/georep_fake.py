@@ -33,7 +33,8 @@ def xml_ok(inner=""):
 
 class FakeGeorep(object):
     def __init__(self, master="drvol", slave_host="10.77.4.11", slave_volume="drvol", exists=False,
-                 state="Created", config=None, create_error=None, checkpoint_polls=1, master_exists=True):
+                 state="Created", config=None, create_error=None, checkpoint_polls=1, master_exists=True,
+                 writes_needed=1):
         self.master, self.slave_host, self.slave_volume = master, slave_host, slave_volume
         self.exists = exists
         self.state = state  # Created, Started, Stopped, Paused
@@ -48,6 +49,8 @@ class FakeGeorep(object):
         self.markers = []
         # like GlusterFS, a checkpoint completes only after a write on the master that follows it
         self.checkpoint_needs_write_done = False
+        self.writes_since_checkpoint = 0
+        self.writes_needed = writes_needed
 
     # -- the module's view -----------------------------------------------------
     def get_bin_path(self, name, required=False):
@@ -64,7 +67,8 @@ class FakeGeorep(object):
             with open(marker) as handle:
                 self.markers.append(handle.read())
             os.unlink(marker)
-            if self.checkpoint_time and not self.checkpoint_needs_write_done:
+            self.writes_since_checkpoint += 1
+            if self.checkpoint_time and self.writes_since_checkpoint >= self.writes_needed:
                 self.checkpoint_needs_write_done = True
             return 0, "", ""
         assert cmd[:2] == ["/usr/sbin/gluster", "--mode=script"], cmd
@@ -155,6 +159,7 @@ class FakeGeorep(object):
             self.checkpoint_time = "2026-11-26 08:00:00"
             self.polls_since_checkpoint = 0
             self.checkpoint_needs_write_done = False
+            self.writes_since_checkpoint = 0
             self.config["checkpoint"] = "1795939200"
         else:
             self.config[key.replace("-", "_")] = value

@@ -253,3 +253,13 @@ def test_older_master_slave_names_parse_the_same():
     for sess in old_sessions + new_sessions:
         sess.pop("slave")
     assert old_sessions == new_sessions
+
+
+def test_marker_rewritten_until_the_checkpoint_completes(run, monkeypatch):
+    """On the lab a marker written during a new session's first crawl was absorbed by it and the
+    checkpoint never completed: the module writes the marker again every 20 s while it waits."""
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=0, writes_needed=3)
+    clock = iter(range(0, 10 ** 6, 3))
+    monkeypatch.setattr(gluster_georep.time, "time", lambda: next(clock))
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 300})
+    assert out["session"]["checkpoint"]["completed"] and len(fake.markers) == 3
