@@ -151,14 +151,14 @@ def run(client="k8s-b1", before=5, during=25):
     install_client(client)
     filename = "nfs-records-%d.log" % int(time.time())
     writer = RemoteNfsWriter(client, address, "/" + volume, "/" + filename)
-    cut_at, healed_at = site_loss.cut_under_load(writer, heads[cut_head][0], before, during)
+    cut_at, healed_at, end = site_loss.cut_under_load(writer, heads[cut_head][0], before, during)
     survivor = [h for h, (site, _a) in sorted(heads.items()) if site != heads[cut_head][0]][0]
     pending = site_loss.wait_for_heal(volume, host=survivor)
     heal_seconds = time.monotonic() - healed_at
     missing = site_loss.lost(writer.acks, writer.present())
     sums = site_loss.brick_checksums(volume, filename)
     return {"protocol": "NFSv3 (libnfs) via %s" % address, "client": client,
-            "stall_seconds": round(site_loss.stall_after(writer.acks, cut_at), 2),
+            "stall_seconds": round(site_loss.stall_after(writer.acks, cut_at, end), 2),
             "acknowledged": len(writer.acks), "lost": len(missing), "write_errors": len(writer.errors),
             "first_errors": [e[2] for e in writer.errors[:3]],
             "head_before": cut_head, "head_after": holder(address, heads),

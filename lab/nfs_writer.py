@@ -55,7 +55,7 @@ class NfsError(Exception):
 class Session(object):
     """One mount of SERVER:EXPORT and one open file on it."""
 
-    def __init__(self, lib, server, export, path, writing):
+    def __init__(self, lib, server, export, path, writing, create=False):
         self.lib = lib
         self.ctx = lib.nfs_init_context()
         if not self.ctx:
@@ -65,8 +65,10 @@ class Session(object):
         lib.nfs_set_tcp_syncnt(self.ctx, 1)  # a connect to an unreachable server gives up in ~3 s
         self.fh = ctypes.c_void_p()
         self.check(lib.nfs_mount(self.ctx, server.encode(), export.encode()), "mount")
-        if writing:  # created on the first mount, opened as it is on later ones (no O_TRUNC)
+        if create:  # the first mount makes the file (CREATE is guarded: EXIST on later ones)
             rc = lib.nfs_create(self.ctx, path.encode(), os.O_WRONLY | os.O_CREAT, 0o644, ctypes.byref(self.fh))
+        elif writing:
+            rc = lib.nfs_open(self.ctx, path.encode(), os.O_WRONLY, ctypes.byref(self.fh))
         else:
             rc = lib.nfs_open(self.ctx, path.encode(), os.O_RDONLY, ctypes.byref(self.fh))
         self.check(rc, "open")
@@ -98,11 +100,13 @@ def stop_requested():
 
 def write(lib, server, export, path):
     session = None
+    created = False
     seq = 0
     while not stop_requested():
         try:
             if session is None:
-                session = Session(lib, server, export, path, writing=True)
+                session = Session(lib, server, export, path, writing=True, create=not created)
+                created = True
             session.write_stable(seq * RECORD, record(seq))
             print("ack %d %.6f" % (seq, time.monotonic()), flush=True)
             seq += 1

@@ -117,7 +117,7 @@ def heal_pending(vol, host="gl-b1"):
 
 def cut_under_load(writer, site, before, during, after=3):
     """Start the writer, cut SITE after BEFORE seconds, heal it DURING seconds later, stop the
-    writer AFTER seconds after that.  Returns the monotonic times of the cut and the heal.
+    writer AFTER seconds after that.  Returns the monotonic times of the cut, the heal and the end.
     The site is healed whatever happens."""
     cut = False
     try:
@@ -131,7 +131,7 @@ def cut_under_load(writer, site, before, during, after=3):
         cut = False
         healed_at = time.monotonic()
         time.sleep(after)
-        return cut_at, healed_at
+        return cut_at, healed_at, time.monotonic()
     finally:
         if cut:  # an error while the site was cut: do not leave the lab cut
             lab("heal", site, check=False)
@@ -149,9 +149,10 @@ def wait_for_heal(vol, host="gl-b1", timeout=300):
     return pending
 
 
-def stall_after(acks, cut_at):
-    """The longest gap between two acknowledged writes from the cut on (the cut counts as one)."""
-    times = [cut_at] + [t for _s, t in acks if t >= cut_at]
+def stall_after(acks, cut_at, end=None):
+    """The longest gap between two acknowledged writes from the cut on (the cut counts as one),
+    and, with END (when the writer stopped), up to it: writes that never resume are a stall too."""
+    times = [cut_at] + [t for _s, t in acks if t >= cut_at] + ([end] if end is not None else [])
     return max((b - a for a, b in zip(times, times[1:])), default=float("inf"))
 
 
@@ -176,12 +177,12 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
                     "10.77.2.11:/" + vol, mountpoint], check=True)
     writer = FuseWriter(os.path.join(mountpoint, "records.log"))
     try:
-        cut_at, healed_at = cut_under_load(writer, "a", before, during)
+        cut_at, healed_at, end = cut_under_load(writer, "a", before, during)
         pending = wait_for_heal(vol)
         heal_seconds = time.monotonic() - healed_at
         missing = lost(writer.acks, writer.present())
         sums = brick_checksums(vol, "records.log")
-        return {"ping_timeout": ping_timeout, "stall_seconds": round(stall_after(writer.acks, cut_at), 2),
+        return {"ping_timeout": ping_timeout, "stall_seconds": round(stall_after(writer.acks, cut_at, end), 2),
                 "acknowledged": len(writer.acks), "lost": len(missing), "write_errors": len(writer.errors),
                 "heal_pending": pending, "heal_seconds": round(heal_seconds, 1),
                 "data_bricks_identical": sums["gl-a1"] == sums["gl-b1"]}

@@ -25,8 +25,11 @@ def test_torn_or_foreign_records_do_not_count():
 def test_stall_is_the_longest_gap_from_the_cut_on():
     acks = [(0, 10.0), (1, 10.5), (2, 11.0), (3, 19.0), (4, 19.2)]
     assert site_loss.stall_after(acks, cut_at=10.8) == 8.0
-    # nothing acknowledged after the cut: no finite stall can be claimed
+    # nothing acknowledged after the cut: no finite stall can be claimed, or, with the end of the
+    # run known, the stall lasts until it
     assert site_loss.stall_after(acks[:2], cut_at=12.0) == float("inf")
+    assert site_loss.stall_after(acks[:2], cut_at=12.0, end=40.0) == 28.0
+    assert site_loss.stall_after(acks, cut_at=10.8, end=19.5) == 8.0
 
 
 def test_lost_are_acknowledged_records_missing_after_heal():
