@@ -1,5 +1,8 @@
-"""Every lab node: GlusterFS installed and running, brick mounted."""
+"""Every Gluster node of the metro pool: GlusterFS installed and running, brick mounted.  (The lab's
+DR host and Kubernetes-worker hosts are not in this pool: other scenarios deploy and test them.)"""
 import re
+
+testinfra_hosts = ["gl-a1", "gl-a2", "gl-b1", "gl-b2", "gl-c1"]
 
 
 def test_glusterd_running_and_enabled(host):
