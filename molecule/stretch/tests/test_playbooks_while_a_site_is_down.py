@@ -33,6 +33,14 @@ def site_a_cut():
         yield
     finally:
         lab("heal", "a")
+        # the next scenario test needs the whole pool back: glusterd reconnects on its own schedule
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            pool = subprocess.run([os.path.join(ROOT, "lab", "lab"), "ssh", "gl-b1", "gluster --mode=script pool list"],
+                                  cwd=ROOT, capture_output=True, text=True).stdout
+            if "Connected" in pool and "Disconnected" not in pool:
+                break
+            time.sleep(3)
 
 
 def test_adhoc_ping_reports_site_a_within_60s(site_a_cut):
@@ -55,7 +63,7 @@ def test_site_yml_stops_naming_the_site_before_changing_anything(site_a_cut):
 
 def test_health_goes_on_without_site_a_and_shows_it_down(site_a_cut):
     seconds, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml"])
-    assert rc == 0, out[-3000:]
+    assert rc == 4, out[-3000:]  # ansible-playbook's exit code for "some hosts were unreachable"; no failure
     assert seconds < 90, (seconds, out[-3000:])
     assert "site a (gl-a1, gl-a2) did not answer: health.yml goes on with" in out
     assert "degraded: peer" in out and "3/5 peers connected" in out, out[-3000:]
@@ -68,8 +76,8 @@ def test_health_goes_on_without_site_a_and_shows_it_down(site_a_cut):
 def test_health_fails_only_when_asked(site_a_cut):
     _, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml",
                         "-e", '{"metrostor_health_fail_on": ["peers"]}'])
-    assert rc != 0 and "Unhealthy (peers)" in out, out[-3000:]
+    assert rc == 2 and "Unhealthy (peers)" in out, out[-3000:]
     # server and client quorum hold with one site lost: asking to fail on quorum does not fail
     _, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml",
                         "-e", '{"metrostor_health_fail_on": ["quorum", "split_brain"]}'])
-    assert rc == 0, out[-3000:]
+    assert rc == 4 and "Unhealthy" not in out, out[-3000:]
