@@ -144,9 +144,11 @@ def test_ee_ansible_cfg_keeps_the_projects_ssh_keepalive(context):
 def test_installed_collection_declares_its_own_requirements(context, tmp_path):
     """ansible-builder's introspection (run in the image build) finds our requirements in the installed tarball."""
     ctx, tarball = context
+    # --force: without it ansible-galaxy skips the install when any configured collections path
+    # (~/.ansible/collections, where molecule and other tests install it) already has this version
     dest = tmp_path / "collections"
     proc = subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "--no-deps",
-                           "-p", str(dest), os.path.join(ctx, "_build", "collections", tarball)],
+                           "--force", "-p", str(dest), os.path.join(ctx, "_build", "collections", tarball)],
                           capture_output=True, text=True, env=env(), timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     introspect = os.path.join(ctx, "_build", "scripts", "introspect.py")
