@@ -4,7 +4,7 @@
 """Translating between module options and Heketi volume requests/infos.
 
 How the real Heketi 10 server treats volume options (apps/glusterfs/
-volume_entry.go; shown against the server in tests/unit/test_heketi_volumes.py):
+volume_entry.go; shown against the server in tests/unit/plugins/modules/test_heketi_volumes.py):
 
 * a volume keeps, in ``glustervolumeoptions``, the server's
   ``pre_request_volume_options`` split at "," (spaces kept), then (block

@@ -3,7 +3,7 @@
 Heketi 10 (apps/glusterfs/db_operations.go ``dbDumpInternal``) answers one
 JSON object with a map per bucket, each entry as its Go struct marshals:
 ``{"Info": {...}, <entry fields>}``.  Only what the emulation models is
-filled in; tests/unit/test_heketi_db_dump.py compares the key structure with
+filled in; tests/unit/plugins/module_utils/test_heketi_db_dump.py compares the key structure with
 the real server's dump of the same topology.
 """
 

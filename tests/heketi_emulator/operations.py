@@ -7,7 +7,7 @@ So ``GET /operations`` counts those as new and in flight, never stale or failed,
 /operations/pending/<id>`` answers Heketi's 404, and the cleanup is accepted
 and does nothing (as the real server does when nothing is stale or failed).
 Stale and failed operations can only be seen on the real server
-(tests/unit/test_heketi_pending_guard.py makes them there).
+(tests/unit/plugins/modules/test_heketi_pending_guard.py makes them there).
 """
 
 from .state import ApiError
