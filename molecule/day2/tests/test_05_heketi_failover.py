@@ -15,7 +15,9 @@ def test_prepared_idempotently(outcome):
 
 
 def test_failover_under_load_nothing_lost(outcome, nothing_lost):
-    assert outcome["rc"] == 0 and outcome["changed"] > 0 and outcome["second_changed"] == 0, outcome
+    # rc 4 is ansible-playbook's code for unreachable hosts: the cut site's, which the playbook goes on without
+    assert outcome["ok"] and outcome["unreachable"] == ["gl-c1"] and outcome["changed"] > 0, outcome
+    assert outcome["second_ok"] and outcome["second_changed"] == 0, outcome
     nothing_lost(outcome)
 
 
