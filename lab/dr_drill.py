@@ -182,7 +182,7 @@ def phase_failover(vol, mode, before, workdir, check_twice=False):
                 lab("cut", site)
             cut = True
             time.sleep(2)
-            extra = ["-e", "gluster_dr_mode=unplanned", "--limit", "dr_site"]
+            extra = ["-e", "gluster_dr_mode=unplanned", "-e", "gluster_dr_lost_at=%.1f" % cut_at, "--limit", "dr_site"]
         decided = time.monotonic()
         rc, seconds, report, tail = playbook("dr_failover.yml", *extra)
         writer.stop.set()
@@ -203,10 +203,17 @@ def phase_failover(vol, mode, before, workdir, check_twice=False):
         os.unlink(os.path.join(dr_mnt, "rto-probe-%s.log" % mode))
         acks = writer.acks if mode == "planned" else [a for a in writer.acks if a[1] <= cut_at]
         lost, rpo = compare(acks, present)
+        if mode == "unplanned":
+            # acknowledged between the last record the DR copy has and the cut: the data the DR copy lacks
+            result_extra = {"cut_at": round(cut_at, 1),
+                            "newest_record_on_dr": round(max(present.values()), 1) if present else None}
+        else:
+            result_extra = {}
         result = {"phase": "failover-" + mode, "write_rate_per_s": writer.rate(), "acknowledged": len(acks),
                   "lost": len(lost), "rpo_seconds": rpo, "rto_seconds": round(first_dr_write, 1) if first_dr_write else None,
                   "playbook_seconds": seconds, "playbook_report": report, "write_errors": writer.errors,
                   "records_file": name}
+        result.update(result_extra)
         if mode == "planned":
             result["sha256_primary"] = sha256(os.path.join(primary_mnt, name))
             result["sha256_dr"] = sha256(dr_file)
