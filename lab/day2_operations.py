@@ -128,6 +128,9 @@ def replace_node(host="gl-b2", vol=VOLUME, bricks=BRICKS):
 def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS):
     """New hosts (inventories/lab/scale_out.yml) join under load; the volume grows onto them."""
     env = {"METROSTOR_LAB_EXTRA_INVENTORY": SCALE_OUT_INVENTORY}
+    # until scale_in(): lab ssh and the brick checks (day2_load.address_to_lab_host) must know the new hosts,
+    # or the copies that the rebalance moved onto them would not be compared
+    os.environ.update(env)
 
     def operation():
         lab("up", env=env)
@@ -182,6 +185,7 @@ def scale_in(hosts=("gl-a3", "gl-b3"), addresses=("10.77.1.13", "10.77.2.13"), v
     for host in hosts:
         lab("destroy", host, env={"METROSTOR_LAB_EXTRA_INVENTORY": SCALE_OUT_INVENTORY})
     forget_host_keys(addresses)
+    os.environ.pop("METROSTOR_LAB_EXTRA_INVENTORY", None)
 
 
 def module_json(run):
