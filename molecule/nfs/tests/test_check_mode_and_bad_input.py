@@ -34,3 +34,5 @@ def test_worker_without_kernel_nfs_is_refused_when_required(playbook):
     rc, out, _ = playbook("--limit", "k8s-a1", "-e", "kubernetes_node_require_kernel_nfs=true",
                           playbook="playbooks/nfs.yml")
     assert rc != 0 and "k8s-a1: the kernel has no NFS client" in out, out[-2000:]
+    # the role's report, read from /proc/filesystems ("nodev\tfuse"): FUSE found, NFS not
+    assert "k8s-a1: kernel NFS client ABSENT, FUSE present" in out, out[-2000:]
