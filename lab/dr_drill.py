@@ -161,6 +161,28 @@ def compare(acks, present):
     return lost, round(rpo, 2)
 
 
+def schedule_run(vol):
+    """One run of a DR schedule 'drill' for VOL (playbooks/dr_schedule_run.yml): its seconds and report."""
+    os.makedirs(os.path.join(ROOT, ".lab"), exist_ok=True)
+    varsfile = os.path.join(ROOT, ".lab", "dr-drill-schedule.json")
+    with open(varsfile, "w") as handle:
+        json.dump({"metrostor_dr_schedules": [{"name": "drill", "volumes": [vol], "every": "15m",
+                                               "checkpoint_timeout": 120}]}, handle)
+    start = time.monotonic()
+    proc = subprocess.run([PLAYBOOK, os.path.join(ROOT, "playbooks", "dr_schedule_run.yml"), "-e", "@" + varsfile,
+                           "-e", "gluster_dr_schedule_name=drill"], cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True,
+                          env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"))
+    seconds = round(time.monotonic() - start, 1)
+    with open(os.path.join(ROOT, ".lab", "dr-drill-schedule-run-%d.log" % int(time.time())), "w") as log:
+        log.write(proc.stdout)
+    report = None
+    for match in re.finditer(r'"msg": "DR SCHEDULE REPORT (.*)"\s*$', proc.stdout, re.M):
+        report = json.loads(json.loads('"%s"' % match.group(1)))
+    return {"rc": proc.returncode, "seconds": seconds, "report": report,
+            "tail": proc.stdout[-1500:] if proc.returncode else ""}
+
+
 def write_for(path, seconds, first_seq=0):
     writer = Writer(path, first_seq)
     writer.start()
@@ -172,7 +194,15 @@ def phase_failover(vol, mode, before, workdir, check_twice=False):
     primary_mnt, dr_mnt = os.path.join(workdir, "primary"), os.path.join(workdir, "dr")
     name = "records-%s-%d.log" % (mode, int(time.time()))
     mount(PRIMARY_SERVERS[0], vol, primary_mnt, PRIMARY_SERVERS[1:])
-    writer = write_for(os.path.join(primary_mnt, name), before)
+    schedule = None
+    if mode == "unplanned":
+        # halfway through the writes, one run of a DR schedule (checkpoint, consistent point recorded on the DR
+        # node): the unplanned failover then reports an RPO bound from it
+        writer = write_for(os.path.join(primary_mnt, name), before / 2.0)
+        schedule = schedule_run(vol)
+        time.sleep(before / 2.0)
+    else:
+        writer = write_for(os.path.join(primary_mnt, name), before)
     cut = False
     try:
         extra = []
@@ -214,6 +244,8 @@ def phase_failover(vol, mode, before, workdir, check_twice=False):
                   "playbook_seconds": seconds, "playbook_report": report, "write_errors": writer.errors,
                   "records_file": name}
         result.update(result_extra)
+        if schedule is not None:
+            result["schedule_run"] = schedule
         if mode == "planned":
             result["sha256_primary"] = sha256(os.path.join(primary_mnt, name))
             result["sha256_dr"] = sha256(dr_file)

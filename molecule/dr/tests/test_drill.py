@@ -61,6 +61,10 @@ def test_unplanned_rpo_and_rto_bounded(drill):
     # the playbook's own estimate, measured back from the cut, agrees with the write log within a sync interval
     report = r["playbook_report"]
     assert report["mode"] == "unplanned" and float(report["rpo_seconds"]) <= RPO_TARGET_S, report
+    # a DR schedule run halfway through the writes recorded a consistent point on the DR node; the bound the
+    # failover derives from it holds: no acknowledged write older than it is missing
+    assert r["schedule_run"]["rc"] == 0, r["schedule_run"]
+    assert report["rpo_bound_seconds"] is not None and float(report["rpo_bound_seconds"]) >= r["rpo_seconds"], report
     assert r["rto_seconds"] is not None and r["rto_seconds"] <= RTO_TARGET_S, r
 
 
