@@ -8,7 +8,10 @@ import pytest
 def outcome(ops, keep_outcome):
     result = ops.scale_out(("gl-a3", "gl-b3"))
     from day2_load import volume_sets
+    from site_loss import gluster
     result["replica_sets"] = volume_sets(ops.VOLUME)
+    result["number_of_bricks"] = [line.split(":", 1)[1].strip() for line in gluster("gl-b1", "volume info", ops.VOLUME)
+                                  .splitlines() if line.startswith("Number of Bricks:")]
     yield keep_outcome("scale_out", result)
     ops.scale_in(("gl-a3", "gl-b3"))
 
@@ -30,3 +33,5 @@ def test_new_replica_set_keeps_one_copy_per_site(outcome):
     sets = outcome["replica_sets"]
     assert len(sets) == 2 and [b.split(":")[0] for b in sets[1]] == ["10.77.1.13", "10.77.2.13", "10.77.3.11"], sets
     check_layout(sites, nodes, volumes={"day2": [[b.split(":")[0] for b in s] for s in sets]})
+    # the new set's third brick is an arbiter too (add-brick without a replica count keeps replica 3 arbiter 1)
+    assert outcome["number_of_bricks"] == ["2 x (2 + 1) = 6"], outcome["number_of_bricks"]
