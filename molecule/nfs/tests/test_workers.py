@@ -13,7 +13,7 @@ def fuse_mount(host):
     mnt = "/mnt/metrostor-nfs-fuse"
     host.run_test("mkdir -p %s" % mnt)
     host.run_test("mount -t glusterfs -o backup-volfile-servers=10.77.3.11 %s:/nfs %s"
-                  % (SERVERS[host.backend.host.name], mnt))
+                  % (SERVERS[host.backend.get_hostname()], mnt))
     yield mnt
     host.run("umount %s" % mnt)
 
@@ -25,8 +25,8 @@ def test_clients_installed(host):
 
 
 def test_fuse_mount_and_nfs_read_write(host, fuse_mount):
-    name = "worker-%s.txt" % host.backend.host.name
-    text = "written over FUSE by %s" % host.backend.host.name
+    name = "worker-%s.txt" % host.backend.get_hostname()
+    text = "written over FUSE by %s" % host.backend.get_hostname()
     host.run_test("echo '%s' > %s/%s && sync" % (text, fuse_mount, name))
     # read over NFS (NFSv3, libnfs) through the floating address
     assert host.check_output("nfs-cat nfs://%s/nfs/%s" % (FLOATING, name)) == text
