@@ -27,6 +27,15 @@ if ! cmp -s requirements.txt .venv/.requirements.installed 2>/dev/null; then
   .venv/bin/pip install -q -r requirements.txt
   cp requirements.txt .venv/.requirements.installed
 fi
+# The lowest ansible-core of meta/runtime.yml's requires_ansible, for the unit
+# tests of the plugins (tests/run.sh); the venv above holds the highest.
+LOWEST=tests/unit/requirements-lowest-ansible.txt
+if ! cmp -s "$LOWEST" .venv/core-lowest/.requirements.installed 2>/dev/null; then
+  rm -rf .venv/core-lowest
+  python3 -m venv .venv/core-lowest
+  .venv/core-lowest/bin/pip install -q -r "$LOWEST"
+  cp "$LOWEST" .venv/core-lowest/.requirements.installed
+fi
 bash scripts/bootstrap-k8s-schemas.sh   # kubernetes-validate 1.24.1 (schemas 1.10-1.24) beside the venv's 1.37.0
 
 # This checkout as the collection metrostor.gluster (the collections it depends
@@ -34,4 +43,4 @@ bash scripts/bootstrap-k8s-schemas.sh   # kubernetes-validate 1.24.1 (schemas 1.
 COLL="$ROOT/.venv/collections"
 mkdir -p "$COLL/ansible_collections/metrostor"
 ln -sfn "$ROOT" "$COLL/ansible_collections/metrostor/gluster"
-echo "bootstrap: ok ($(.venv/bin/ansible --version | sed -n 1p))"
+echo "bootstrap: ok ($(.venv/bin/ansible --version | sed -n 1p); lowest: $(.venv/core-lowest/bin/ansible --version | sed -n 1p))"

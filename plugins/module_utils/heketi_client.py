@@ -28,6 +28,7 @@ __metaclass__ = type
 import base64
 import hashlib
 import hmac
+import inspect
 import json
 import socket
 import ssl
@@ -35,12 +36,35 @@ import time
 
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.six.moves.urllib.parse import urlparse
+from ansible.module_utils.six.moves import urllib_request
 from ansible.module_utils.urls import Request
 
-try:  # ansible-core >= 2.14: build the TLS context once per client, not per request
-    from ansible.module_utils.urls import make_context
-except ImportError:  # pragma: no cover
-    make_context = None
+from ansible.module_utils.urls import make_context  # one TLS context per client, not per request
+
+# Request.open() takes a ready TLS context from ansible-core 2.17 on.  On 2.15
+# and 2.16 it builds a new context (and reads the CA store) for every request,
+# which cost a reconcile seconds: there the client sends the same request
+# through urllib with its one context (_LegacyOpener).
+OPEN_TAKES_CONTEXT = "context" in inspect.signature(Request.open).parameters
+
+
+class _NoRedirect(urllib_request.HTTPRedirectHandler):
+    """A redirect is answered as the HTTPError it is (as Request's follow_redirects='none')."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class _LegacyOpener(object):
+    """Request.open(method, url, data=, headers=, timeout=) over urllib with one TLS context."""
+
+    def __init__(self, context):
+        self._opener = urllib_request.build_opener(urllib_request.HTTPSHandler(context=context), _NoRedirect())
+
+    def open(self, method, url, data=None, headers=None, timeout=None):
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        return self._opener.open(urllib_request.Request(url, data=body, headers=headers or {}, method=method),
+                                 timeout=timeout)
 
 RETRY_STATUSES = (429, 502, 503, 504)
 # A request that changes something is repeated only when its answer says it was not acted on
@@ -175,12 +199,16 @@ class HeketiClient(object):
                              lifetime=self.token_lifetime)
             headers["Authorization"] = "bearer " + token
         self.calls += 1
-        if self._context is None and make_context is not None:
+        if self._context is None:
             self._context = make_context(cafile=self.ca_path, validate_certs=self.validate_certs)
         try:
-            resp = Request().open(method, self.base + path, data=body, headers=headers,
-                                  validate_certs=self.validate_certs, ca_path=self.ca_path,
-                                  timeout=self.timeout, follow_redirects="none", context=self._context)
+            if OPEN_TAKES_CONTEXT:
+                resp = Request().open(method, self.base + path, data=body, headers=headers,
+                                      validate_certs=self.validate_certs, ca_path=self.ca_path,
+                                      timeout=self.timeout, follow_redirects="none", context=self._context)
+            else:
+                resp = _LegacyOpener(self._context).open(method, self.base + path, data=body, headers=headers,
+                                                         timeout=self.timeout)
             return _Response(resp.getcode(), dict(resp.headers.items()), resp.read())
         except HTTPError as err:
             try:

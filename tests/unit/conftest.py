@@ -12,7 +12,7 @@ import importlib
 
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from tests.unit.module_args import patch_module_args
 
 from tests import real_heketi
 from tests.heketi_backend import HeketiUnderTest
