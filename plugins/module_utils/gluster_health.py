@@ -27,6 +27,10 @@ __metaclass__ = type
 import math
 
 CHECKS = ("peers", "bricks", "heal", "split_brain", "quorum", "georep", "heketi")
+# geo-replication workers that replicate; and those an operator stopped on purpose (not replicating, so a
+# health problem, but not a fault that makes a day-2 operation unsafe: see health_gate.py)
+GEOREP_RUNNING = ("Active", "Passive")
+GEOREP_STOPPED_ON_PURPOSE = ("Stopped", "Paused", "Created")
 
 
 def _int(text, default=0):
@@ -146,7 +150,7 @@ def problems(facts):
         if vol.get("split_brain"):
             add("split_brain", "volume %s: %d entries in split-brain" % (name, vol["split_brain"]))
     for session in facts.get("georep") or []:
-        bad = [w for w in session["workers"] if w["status"] not in ("Active", "Passive")]
+        bad = [w for w in session["workers"] if w["status"] not in GEOREP_RUNNING]
         if bad:
             add("georep", "geo-replication %s: %s" % (session["name"], ", ".join(
                 "%s %s" % (w["primary_node"], w["status"]) for w in bad)))

@@ -15,6 +15,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import (
+    GEOREP_RUNNING,
+    GEOREP_STOPPED_ON_PURPOSE,
+)
+
 
 def _matches(brick, prefixes):
     return any(brick == p or brick.startswith(p.rstrip("/") + "/") or brick.split(":", 1)[0] == p
@@ -51,7 +56,8 @@ def unexpected(health, heketi=None, hosts=(), bricks=(), heketi_names=()):
     for text in problems.get("quorum") or []:
         found.append(text)
     for session in health.get("georep") or []:
-        bad = [w for w in session.get("workers") or [] if w.get("status") not in ("Active", "Passive")
+        # a session stopped or paused on purpose does not make a day-2 operation unsafe; a faulty one does
+        bad = [w for w in session.get("workers") or [] if w.get("status") not in GEOREP_RUNNING + GEOREP_STOPPED_ON_PURPOSE
                and w.get("primary_node") not in hosts]
         if bad:
             found.append("geo-replication %s: %s" % (session.get("name"), ", ".join(

@@ -110,6 +110,13 @@ def test_gate_tolerates_geo_replication_workers_of_the_lost_hosts_only():
     assert found == ["geo-replication drvol: 10.0.0.3 Faulty"]
 
 
+def test_gate_does_not_refuse_a_session_stopped_or_paused_on_purpose():
+    sessions = [{"name": "drvol", "workers": [{"primary_node": "10.0.0.2", "status": "Stopped"},
+                                              {"primary_node": "10.0.0.3", "status": "Paused"},
+                                              {"primary_node": "10.0.0.4", "status": "Offline"}]}]
+    assert unexpected(dict(health(), georep=sessions)) == ["geo-replication drvol: 10.0.0.4 Offline"]
+
+
 def test_a_brick_still_reported_online_on_a_dead_disk_is_rebuilt_when_asked():
     vols = {"v1": volume(["a1:/bricks/brick1/v1", "b1:/bricks/brick1/v1", "c1:/bricks/brick1/v1"])}
     online = {"v1": {"a1:/bricks/brick1/v1": True}}

@@ -88,3 +88,11 @@ def test_verdict_healthy_and_degraded():
     assert "replica set 0 has no client quorum" in found["quorum"][0]
     assert "7 entries pending heal" in found["heal"][0]
     assert verdict(facts, found).startswith("degraded: peer p1 is Peer in Cluster")
+
+
+def test_a_stopped_geo_replication_session_is_still_reported():
+    # health reports every worker that does not replicate; only the day-2 gate lets a stopped one pass
+    vol = infos()["drvol"]
+    facts = dict(_facts({b: True for b in vol["bricks"]}),
+                 georep=[{"name": "drvol", "workers": [{"primary_node": "10.77.1.11", "status": "Stopped"}]}])
+    assert problems(facts) == {"georep": ["geo-replication drvol: 10.77.1.11 Stopped"]}
