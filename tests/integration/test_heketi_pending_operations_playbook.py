@@ -4,33 +4,24 @@ restarted: tests/real_heketi_faults.py), and against the real server and the emu
 pending.  The real half is skipped, with the reason, where the real server cannot run here."""
 import os
 import re
-import subprocess
-import sys
 import threading
 
 import pytest
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiClient
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_topology import TopologyReconciler
+from tests.integration.ansible_playbook import run_playbook
 from tests import real_heketi, real_heketi_faults as faults
 from tests.heketi_emulator import HeketiEmulator
 from tests.unit.helpers import three_site_topology
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, "tests", "integration", "playbooks", "heketi_pending_operations.yml")
-BIN = os.path.dirname(sys.executable)
 
 
 def playbook(server, *extra):
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", PLAYBOOK,
-           "-e", "heketi_url=%s heketi_key=%s" % (server.url, server.admin_key)] + list(extra)
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    recap = re.search(r"localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", proc.stdout)
-    assert recap, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return {"changed": int(recap.group(2)), "failed": int(recap.group(4)), "out": proc.stdout,
-            "rc": proc.returncode}
+    return run_playbook(["-i", "localhost,", PLAYBOOK,
+                         "-e", "heketi_url=%s heketi_key=%s" % (server.url, server.admin_key)] + list(extra))
 
 
 @pytest.fixture(params=["real", "emulation"])

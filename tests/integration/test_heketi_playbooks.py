@@ -4,30 +4,21 @@ double): first run changes, second run changes nothing, check mode changes nothi
 The real half is skipped, with the reason, where the real server cannot run here."""
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
+from tests.integration.ansible_playbook import run_playbook
 from tests import real_heketi
 from tests.heketi_backend import HeketiUnderTest
 from tests.heketi_emulator import HeketiEmulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, "tests", "integration", "playbooks", "heketi_stack.yml")
-BIN = os.path.dirname(sys.executable)
 
 
 def playbook(emu, *extra):
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", PLAYBOOK,
-           "-e", "heketi_url=%s heketi_key=%s" % (emu.url, emu.admin_key)] + list(extra)
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    recap = re.search(r"localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", proc.stdout)
-    assert recap, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return {"ok": int(recap.group(1)), "changed": int(recap.group(2)), "failed": int(recap.group(4)),
-            "out": proc.stdout, "rc": proc.returncode}
+    return run_playbook(["-i", "localhost,", PLAYBOOK,
+                         "-e", "heketi_url=%s heketi_key=%s" % (emu.url, emu.admin_key)] + list(extra))
 
 
 @pytest.fixture(params=["real", "emulation"])
