@@ -62,7 +62,6 @@ options:
     default: 5
 notes:
   - Runs on the host it is delegated to (usually C(localhost)); needs only Python's standard library.
-  - Supports check mode and diff mode.
   - "Pending operations guard: a module that is about to change Heketi first reads Heketi's pending
     operations (one C(GET /operations), just before its first change, and in check mode when it
     predicts a change; a run that changes nothing costs no extra request). While any is C(stale) or

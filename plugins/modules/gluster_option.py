@@ -15,6 +15,8 @@ description:
   - With O(volume=all), sets cluster-wide options such as C(cluster.server-quorum-ratio).
 version_added: "0.1.0"
 author: metrostor.gluster developers
+extends_documentation_fragment:
+  - metrostor.gluster.attributes
 options:
   volume:
     description: Volume name, or C(all) for cluster-wide options.
@@ -24,8 +26,11 @@ options:
     description: Option name to value, for example C(cluster.server-quorum-ratio) C(51%).
     type: dict
     required: true
-notes:
-  - Supports check mode and diff mode.
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
 """
 
 EXAMPLES = r"""

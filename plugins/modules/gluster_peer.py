@@ -16,6 +16,8 @@ description:
     an unreachable node is an error and no peer is probed.
 version_added: "0.1.0"
 author: metrostor.gluster developers
+extends_documentation_fragment:
+  - metrostor.gluster.attributes
 options:
   nodes:
     description: Hostnames or IPs of the peers (the node running the task may be listed too; it is skipped).
@@ -35,8 +37,11 @@ options:
     description: Seconds to wait for each peer's glusterd port in the reachability check.
     type: float
     default: 5.0
-notes:
-  - Supports check mode and diff mode.
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
 """
 
 EXAMPLES = r"""

@@ -17,6 +17,8 @@ description:
     (this module does not move bricks).
 version_added: "0.1.0"
 author: metrostor.gluster developers
+extends_documentation_fragment:
+  - metrostor.gluster.attributes
 options:
   name:
     description: Volume name.
@@ -52,7 +54,12 @@ options:
     type: bool
     default: false
 notes:
-  - Supports check mode and diff mode. Run it on one node of the pool (C(run_once)).
+  - Run it on one node of the pool (C(run_once)).
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
 """
 
 EXAMPLES = r"""

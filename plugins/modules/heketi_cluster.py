@@ -16,7 +16,10 @@ description:
     (creating it when there is none) and fails when there are several.
 version_added: "0.1.0"
 author: metrostor.gluster developers
-extends_documentation_fragment: [metrostor.gluster.heketi]
+extends_documentation_fragment:
+  - metrostor.gluster.heketi
+  - metrostor.gluster.attributes
+  - metrostor.gluster.attributes.heketi_action_group
 options:
   id:
     description: Id of the cluster. Required with O(state=absent) when several clusters exist.
@@ -37,6 +40,14 @@ options:
     type: str
     default: present
     choices: [present, absent]
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership: [metrostor.gluster.heketi]
 """
 
 EXAMPLES = r"""

@@ -17,7 +17,10 @@ description:
     returns no id; the module reads it back from the node.
 version_added: "0.1.0"
 author: metrostor.gluster developers
-extends_documentation_fragment: [metrostor.gluster.heketi]
+extends_documentation_fragment:
+  - metrostor.gluster.heketi
+  - metrostor.gluster.attributes
+  - metrostor.gluster.attributes.heketi_action_group
 options:
   node:
     description: Manage hostname of the node that owns the device.
@@ -64,6 +67,14 @@ options:
     type: str
     default: present
     choices: [present, online, offline, failed, absent]
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership: [metrostor.gluster.heketi]
 """
 
 EXAMPLES = r"""

@@ -21,7 +21,11 @@ description:
     for example a brick whose device does not list it; an empty list means the database is consistent.
 version_added: "0.1.0"
 author: metrostor.gluster developers
-extends_documentation_fragment: [metrostor.gluster.heketi]
+extends_documentation_fragment:
+  - metrostor.gluster.heketi
+  - metrostor.gluster.attributes.info_module
+  - metrostor.gluster.attributes
+  - metrostor.gluster.attributes.heketi_action_group
 options:
   gather:
     description: What to read.
@@ -29,6 +33,10 @@ options:
     elements: str
     default: [clusters, volumes, blockvolumes, db_check, operations]
     choices: [clusters, volumes, blockvolumes, db_check, operations]
+attributes:
+  action_group:
+    support: full
+    membership: [metrostor.gluster.heketi]
 """
 
 EXAMPLES = r"""

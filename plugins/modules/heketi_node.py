@@ -16,7 +16,10 @@ description:
   - Nodes are identified by their manage hostname, not by Heketi's id.
 version_added: "0.1.0"
 author: metrostor.gluster developers
-extends_documentation_fragment: [metrostor.gluster.heketi]
+extends_documentation_fragment:
+  - metrostor.gluster.heketi
+  - metrostor.gluster.attributes
+  - metrostor.gluster.attributes.heketi_action_group
 options:
   manage:
     description: Manage hostname (the address Heketi reaches the node's sshd on).
@@ -63,6 +66,14 @@ options:
     description: With O(state=absent), also remove the node's devices (after evicting their bricks).
     type: bool
     default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership: [metrostor.gluster.heketi]
 """
 
 EXAMPLES = r"""

@@ -29,7 +29,10 @@ description:
   - This module does not refuse to run while operations are pending, it is the way out.
 version_added: "0.2.0"
 author: metrostor.gluster developers
-extends_documentation_fragment: [metrostor.gluster.heketi]
+extends_documentation_fragment:
+  - metrostor.gluster.heketi
+  - metrostor.gluster.attributes
+  - metrostor.gluster.attributes.heketi_action_group
 options:
   state:
     description:
@@ -48,6 +51,14 @@ options:
     description: Also read each operation's changes (one C(GET /operations/pending/<id>) each).
     type: bool
     default: true
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership: [metrostor.gluster.heketi]
 """
 
 EXAMPLES = r"""

@@ -20,7 +20,10 @@ description:
     for are on the volume and ignores the ones the server added.
 version_added: "0.1.0"
 author: metrostor.gluster developers
-extends_documentation_fragment: [metrostor.gluster.heketi]
+extends_documentation_fragment:
+  - metrostor.gluster.heketi
+  - metrostor.gluster.attributes
+  - metrostor.gluster.attributes.heketi_action_group
 options:
   name:
     description: Gluster volume name.
@@ -107,6 +110,14 @@ options:
     type: str
     default: present
     choices: [present, absent]
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership: [metrostor.gluster.heketi]
 """
 
 EXAMPLES = r"""
