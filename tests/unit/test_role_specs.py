@@ -28,9 +28,6 @@ SHARED_PREFIX = "metrostor_"
 # then README problems ("no README", or options the README does not name);
 # then option keys that are not spec keys (a flow-style description cut at a comma).
 KNOWN_GAPS = {
-    'heketi': [
-        'metrostor_sites',
-    ],
     'nfs_ganesha': [
         'metrostor_sites',
     ],
