@@ -28,6 +28,9 @@ def test_ganesha_serves_nfs3_and_mount(host):
 def test_volume_options_for_ganesha(host):
     out = host.check_output("gluster --mode=script volume get nfs features.cache-invalidation")
     assert "on" in out.split("features.cache-invalidation", 1)[1]
+    # the bricks drop a lost head's connection (and the locks it held) within seconds
+    out = host.check_output("gluster --mode=script volume get nfs server.tcp-user-timeout")
+    assert out.split("server.tcp-user-timeout", 1)[1].split()[0] == "5", out
 
 
 def test_exactly_one_head_holds_the_address_and_is_routed(ansible_host_for):
