@@ -19,7 +19,17 @@ GLUSTERD_PORT = 24007
 
 
 class GlusterError(Exception):
-    pass
+    """A gluster command that failed, with what was run and what came back (cmd, rc, stderr)."""
+
+    def __init__(self, message, cmd=None, rc=None, stderr=None):
+        super(GlusterError, self).__init__(message)
+        self.cmd = cmd
+        self.rc = rc
+        self.stderr = stderr
+
+    def details(self):
+        """What a module's failure carries besides the message."""
+        return {"cmd": " ".join(self.cmd) if self.cmd else None, "rc": self.rc, "stderr": self.stderr}
 
 
 class GlusterCli(object):
@@ -38,18 +48,20 @@ class GlusterCli(object):
         except ET.ParseError:
             root = None
         if root is None:
-            raise GlusterError("gluster %s failed (rc=%s): %s" % (" ".join(args), rc, (err or out).strip()))
+            raise GlusterError("gluster %s failed (rc=%s): %s" % (" ".join(args), rc, (err or out).strip()),
+                               cmd=cmd, rc=rc, stderr=(err or out).strip())
         op_ret = root.findtext("opRet")
         if op_ret not in (None, "0"):
-            msg = root.findtext("opErrstr") or err or out
-            raise GlusterError("gluster %s: %s" % (" ".join(args), msg.strip()))
+            msg = (root.findtext("opErrstr") or err or out).strip()
+            raise GlusterError("gluster %s: %s" % (" ".join(args), msg), cmd=cmd, rc=rc, stderr=(err or "").strip() or msg)
         return root
 
     def run(self, args):
         cmd = [self.binary, "--mode=script"] + list(args)
         rc, out, err = self.module.run_command(cmd)
         if rc != 0:
-            raise GlusterError("gluster %s: %s" % (" ".join(args), (err or out).strip()))
+            raise GlusterError("gluster %s: %s" % (" ".join(args), (err or out).strip()), cmd=cmd, rc=rc,
+                               stderr=(err or out).strip())
         return out
 
     def version(self):
@@ -93,16 +105,18 @@ class GlusterCli(object):
     # -- volumes ---------------------------------------------------------------
     def volume_info(self, name):
         """Volume info dict, or None when there is no such volume."""
-        rc, out, err = self.module.run_command([self.binary, "--mode=script", "volume", "info", name, "--xml"])
+        cmd = [self.binary, "--mode=script", "volume", "info", name, "--xml"]
+        rc, out, err = self.module.run_command(cmd)
         try:
             root = ET.fromstring(out)
         except ET.ParseError:
-            raise GlusterError("gluster volume info %s failed: %s" % (name, (err or out).strip()))
+            raise GlusterError("gluster volume info %s failed: %s" % (name, (err or out).strip()), cmd=cmd, rc=rc,
+                               stderr=(err or out).strip())
         if root.findtext("opRet") != "0":
             text = (root.findtext("opErrstr") or "") + (err or "")
             if "does not exist" in text:
                 return None
-            raise GlusterError("gluster volume info %s: %s" % (name, text.strip()))
+            raise GlusterError("gluster volume info %s: %s" % (name, text.strip()), cmd=cmd, rc=rc, stderr=text.strip())
         vol = root.find(".//volume")
         if vol is None:
             return None

@@ -173,8 +173,8 @@ class HeketiModule(object):
             self.module.fail_json(msg=str(err), pending_operations=err.operations, changed=False,
                                   planned=self.result.get("actions", []), api_calls=self.client.calls)
         except HeketiError as err:
-            self.module.fail_json(msg="Heketi: %s" % err, status=err.status,
-                                  exception=traceback.format_exc(), **self.partial())
+            self.module.fail_json(msg="Heketi: %s" % err, status=err.status, method=err.method, path=err.path,
+                                  body=answer_text(err.body), exception=traceback.format_exc(), **self.partial())
         if self.module._diff:
             self.result["diff"] = {"before": self._before, "after": self._after}
         self.result["api_calls"] = self.client.calls
@@ -184,6 +184,15 @@ class HeketiModule(object):
         """What a failing run had already done (so that nothing is hidden)."""
         return {"changed": self.result.get("changed", False),
                 "done": self.result.get("actions", [])}
+
+
+def answer_text(body, limit=4000):
+    """Heketi's answer to a failed request, as text a failure can carry (None when there was none)."""
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return body[:limit]
 
 
 def single_cluster_id(client, wanted=None):

@@ -43,15 +43,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description: What was (or, in check mode, would be) done, one line per option set.
+  returned: always
+  type: list
+  elements: str
 changed_options:
   description: Options that were (or, in check mode, would be) set, with their new values.
   returned: always
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterCli, GlusterError
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_module import GlusterModule
 
 ARGUMENT_SPEC = dict(
     volume=dict(type="str", default="all"),
@@ -70,29 +73,27 @@ def same(current, wanted):
     return c.rstrip("%") == w.rstrip("%") and c.rstrip("%").replace(".", "", 1).isdigit()
 
 
-def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    p = module.params
-    before, after, changed = {}, {}, {}
-    try:
-        cli = GlusterCli(module)
+class GlusterOption(GlusterModule):
+    argument_spec = ARGUMENT_SPEC
+
+    def run(self):
+        p = self.params
+        changed = self.result["changed_options"] = {}
         for option, value in sorted(p["options"].items()):
             if isinstance(value, bool):
                 value = "on" if value else "off"
-            current = cli.volume_get(p["volume"], option)
-            before[option] = current
-            after[option] = current
+            current = self.cli.volume_get(p["volume"], option)
             if not same(current, value):
                 changed[option] = str(value)
-                after[option] = str(value)
-                if not module.check_mode:
-                    cli.volume_set(p["volume"], option, value)
-    except GlusterError as err:
-        module.fail_json(msg=str(err), changed_options=changed, changed=bool(changed))
-    result = dict(changed=bool(changed), changed_options=changed)
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+                self.changed({option: current}, {option: str(value)})
+                self.act("set %s %s to %s (was %s)" % (p["volume"], option, value, current),
+                         ["volume", "set", p["volume"], option, str(value)])
+            else:
+                self.changed({option: current}, {option: current})
+
+
+def main():
+    GlusterOption().main()
 
 
 if __name__ == "__main__":

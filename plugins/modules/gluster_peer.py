@@ -52,6 +52,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description: What was (or, in check mode, would be) done, one line per peer probed or detached.
+  returned: always
+  type: list
+  elements: str
 peers:
   description: The pool after the task, as seen from this node (hostnames).
   returned: always
@@ -71,13 +76,8 @@ detached:
 
 import socket
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import (
-    GlusterCli,
-    GlusterError,
-    reachable,
-)
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import reachable
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_module import GlusterModule
 
 ARGUMENT_SPEC = dict(
     nodes=dict(type="list", elements="str", required=True),
@@ -96,12 +96,12 @@ def local_names():
     return names
 
 
-def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    p = module.params
-    try:
-        cli = GlusterCli(module)
-        pool = cli.pool()
+class GlusterPeer(GlusterModule):
+    argument_spec = ARGUMENT_SPEC
+
+    def run(self):
+        p = self.params
+        pool = self.cli.pool()
         known = set()
         for peer in pool:
             known.update(peer["names"])
@@ -113,28 +113,25 @@ def main():
             missing = [n for n in wanted if n not in known]
             down = [n for n in missing if not reachable(n, timeout=p["connect_timeout"])]
             if down:
-                module.fail_json(msg="Cannot form the trusted pool: glusterd does not answer on port 24007 of %s "
-                                     "(checked from %s). Nothing was probed." % (", ".join(down),
-                                                                                  socket.gethostname()))
+                self.fail("Cannot form the trusted pool: glusterd does not answer on port 24007 of %s "
+                          "(checked from %s). Nothing was probed." % (", ".join(down), socket.gethostname()))
             for node in missing:
-                if not module.check_mode:
-                    cli.peer_probe(node)
+                self.act("probe %s" % node, ["peer", "probe", node])
                 probed.append(node)
         else:
             for node in wanted:
                 if node in known:
-                    if not module.check_mode:
-                        cli.peer_detach(node, p["force"])
+                    self.act("detach %s" % node, ["peer", "detach", node] + (["force"] if p["force"] else []))
                     detached.append(node)
         after = sorted((set(before) | set(probed)) - set(detached))
-        if not module.check_mode and (probed or detached):
-            after = sorted(peer["hostname"] for peer in cli.pool() if peer["hostname"] != "localhost")
-    except GlusterError as err:
-        module.fail_json(msg=str(err))
-    result = dict(changed=bool(probed or detached), peers=after, probed=probed, detached=detached)
-    if module._diff:
-        result["diff"] = {"before": {"peers": before}, "after": {"peers": after}}
-    module.exit_json(**result)
+        if not self.check and (probed or detached):
+            after = sorted(peer["hostname"] for peer in self.cli.pool() if peer["hostname"] != "localhost")
+        self.result.update(peers=after, probed=probed, detached=detached)
+        self.changed({"peers": before}, {"peers": after})
+
+
+def main():
+    GlusterPeer().main()
 
 
 if __name__ == "__main__":

@@ -78,15 +78,23 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description: What was (or, in check mode, would be) done, one line per gluster command.
+  returned: always
+  type: list
+  elements: str
+commands:
+  description: The gluster commands run (or, in check mode, that would be), as in O(name)'s C(gluster volume ...) lines.
+  returned: always
+  type: list
+  elements: str
 volume:
   description: Volume info after the task (type, status, bricks, arbiter bricks, reconfigured options).
   returned: when the volume exists
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterCli, GlusterError
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_module import GlusterModule
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
@@ -106,70 +114,74 @@ def view(info):
             "arbiter": info["arbiter_count"], "options": dict(info["options"])}
 
 
-def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    p = module.params
-    name = p["name"]
-    steps = []
-    try:
-        cli = GlusterCli(module)
-        info = cli.volume_info(name)
-        before = view(info)
-        after = dict(before) if before else None
+class GlusterVolume(GlusterModule):
+    argument_spec = ARGUMENT_SPEC
+
+    def plan(self, info):
+        """The gluster commands that bring the volume to the task's state, and the volume's view after them."""
+        p = self.params
+        name = p["name"]
+        steps = []
+        after = view(info)
         if p["state"] == "absent":
             if info is not None:
                 if info["status"] == "Started":
                     steps.append(["volume", "stop", name])
                 steps.append(["volume", "delete", name])
-                after = None
-        else:
-            if info is None:
-                bricks = p["bricks"] or []
-                if not bricks:
-                    module.fail_json(msg="bricks are required to create volume %s" % name)
-                if p["arbiter"] and p["replica"] != 3:
-                    module.fail_json(msg="arbiter=1 needs replica=3 (replica 3 arbiter 1)")
-                if len(bricks) % p["replica"]:
-                    module.fail_json(msg="%d bricks do not make whole replica sets of %d" % (len(bricks), p["replica"]))
-                hosts_per_set = [set(b.split(":", 1)[0] for b in bricks[i:i + p["replica"]])
-                                 for i in range(0, len(bricks), p["replica"])]
-                if any(len(s) != p["replica"] for s in hosts_per_set):
-                    module.fail_json(msg="two bricks of one replica set are on the same host: %s" % bricks)
-                create = ["volume", "create", name]
-                if p["replica"] > 1:
-                    create += ["replica", str(p["replica"])]
-                if p["arbiter"]:
-                    create += ["arbiter", "1"]
-                steps.append(create + bricks + (["force"] if p["force"] else []))
-                after = {"status": "Created", "bricks": bricks, "replica": p["replica"], "arbiter": p["arbiter"],
-                         "options": {}}
-            elif p["bricks"] and p["bricks"] != info["bricks"]:
-                module.fail_json(msg="volume %s has bricks %s, not %s; this module does not move bricks"
-                                 % (name, info["bricks"], p["bricks"]), volume=info)
-            current_opts = after["options"]
-            for key, value in sorted(p["options"].items()):
-                value = ("on" if value else "off") if isinstance(value, bool) else str(value)
-                if current_opts.get(key) != value:
-                    steps.append(["volume", "set", name, key, value])
-                    current_opts[key] = value
-            if p["state"] == "present" and after["status"] != "Started":
-                steps.append(["volume", "start", name])
-                after["status"] = "Started"
-            if p["state"] == "stopped" and after["status"] == "Started":
-                steps.append(["volume", "stop", name])
-                after["status"] = "Stopped"
-        if not module.check_mode:
-            for step in steps:
-                cli.run_xml(step)
-            info = cli.volume_info(name) if steps else info
-    except GlusterError as err:
-        module.fail_json(msg=str(err))
-    result = dict(changed=bool(steps), commands=[" ".join(s) for s in steps])
-    if info is not None and p["state"] != "absent":
-        result["volume"] = info
-    if module._diff:
-        result["diff"] = {"before": before or {}, "after": after or {}}
-    module.exit_json(**result)
+            return steps, None
+        if info is None:
+            bricks = p["bricks"] or []
+            if not bricks:
+                self.fail("bricks are required to create volume %s" % name)
+            if p["arbiter"] and p["replica"] != 3:
+                self.fail("arbiter=1 needs replica=3 (replica 3 arbiter 1)")
+            if len(bricks) % p["replica"]:
+                self.fail("%d bricks do not make whole replica sets of %d" % (len(bricks), p["replica"]))
+            hosts_per_set = [set(b.split(":", 1)[0] for b in bricks[i:i + p["replica"]])
+                             for i in range(0, len(bricks), p["replica"])]
+            if any(len(s) != p["replica"] for s in hosts_per_set):
+                self.fail("two bricks of one replica set are on the same host: %s" % bricks)
+            create = ["volume", "create", name]
+            if p["replica"] > 1:
+                create += ["replica", str(p["replica"])]
+            if p["arbiter"]:
+                create += ["arbiter", "1"]
+            steps.append(create + bricks + (["force"] if p["force"] else []))
+            after = {"status": "Created", "bricks": bricks, "replica": p["replica"], "arbiter": p["arbiter"],
+                     "options": {}}
+        elif p["bricks"] and p["bricks"] != info["bricks"]:
+            self.fail("volume %s has bricks %s, not %s; this module does not move bricks"
+                      % (name, info["bricks"], p["bricks"]), volume=info)
+        current_opts = after["options"]
+        for key, value in sorted(p["options"].items()):
+            value = ("on" if value else "off") if isinstance(value, bool) else str(value)
+            if current_opts.get(key) != value:
+                steps.append(["volume", "set", name, key, value])
+                current_opts[key] = value
+        if p["state"] == "present" and after["status"] != "Started":
+            steps.append(["volume", "start", name])
+            after["status"] = "Started"
+        if p["state"] == "stopped" and after["status"] == "Started":
+            steps.append(["volume", "stop", name])
+            after["status"] = "Stopped"
+        return steps, after
+
+    def run(self):
+        name = self.params["name"]
+        info = self.cli.volume_info(name)
+        steps, after = self.plan(info)
+        self.changed(view(info), after)
+        self.result["commands"] = [" ".join(s) for s in steps]
+        for step in steps:
+            self.act(" ".join(step), step)
+        if steps and not self.check:
+            info = self.cli.volume_info(name)
+        if info is not None and self.params["state"] != "absent":
+            self.result["volume"] = info
+
+
+def main():
+    GlusterVolume().main()
 
 
 if __name__ == "__main__":

@@ -146,6 +146,8 @@ def test_volume_strict_zones_refuses_when_a_zone_is_missing(run_module, heketi):
     run_module("heketi_topology", {"topology": topo})
     r = run_module("heketi_volume", {"name": "v", "size": 1}, expect_fail=True)
     assert "Failed to allocate new volume: No space" in r["msg"] and r["status"] == 500
+    # the failure carries the request and Heketi's answer
+    assert (r["method"], r["path"]) == ("POST", "/volumes") and "No space" in r["body"]
     assert heketi.volumes() == {}
     # zone checking none for this volume only: two bricks may share a zone
     r = run_module("heketi_volume", {"name": "v", "size": 1, "zone_checking": "none"})
