@@ -15,6 +15,10 @@ description:
   - Returns C({host: site}) for every host of each site's inventory group. The same file provides
     C(hosts_by_site) (C({site: [hosts]}) for a list of hosts) and C(describe_sites) (the text that
     messages use to name sites and their hosts).
+  - C(hosts_by_site) places a host that no site group holds (a Kubernetes worker) in the site its
+    host variable C(kubernetes_node_site) names, when C(metrostor_sites) knows that site; it reads
+    the host variables from the template's C(hostvars). C(node_sites) stays with the site groups
+    (the layout counts the nodes that hold bricks).
 options:
   _input:
     description: C(metrostor_sites), C({site: {group: NAME, zone: N, tiebreaker: bool}}).
@@ -45,11 +49,19 @@ _value:
   type: dict
 """
 
+from jinja2 import pass_context
+
+from ansible_collections.metrostor.gluster.plugins.module_utils import site_membership
 from ansible_collections.metrostor.gluster.plugins.module_utils.site_membership import (
     describe_sites,
-    hosts_by_site,
     node_sites,
 )
+
+
+@pass_context
+def hosts_by_site(context, hosts, sites, groups):
+    """site_membership.hosts_by_site with the inventory's host variables of the template."""
+    return site_membership.hosts_by_site(hosts, sites, groups, hostvars=context.get("hostvars"))
 
 
 class FilterModule(object):

@@ -4,7 +4,10 @@
 """Which site each host stands in: the one place that reads ``metrostor_sites``' groups.
 
 ``metrostor_sites`` names each site's inventory group (``{a: {group: site_a,
-zone: 1}, ...}``); a host belongs to the site whose group holds it.
+zone: 1}, ...}``); a host belongs to the site whose group holds it.  A host
+that no site group holds (a Kubernetes worker: no bricks, so it stays out of
+the layout) stands, for the messages that name sites, in the site its host
+variable ``kubernetes_node_site`` names, when ``metrostor_sites`` knows it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 UNASSIGNED = "unassigned"
+# The host variable that places a host outside the site groups (the workers) in a site.
+HOST_SITE_VARIABLE = "kubernetes_node_site"
 
 
 def node_sites(sites, groups, members=None):
@@ -30,12 +35,23 @@ def node_sites(sites, groups, members=None):
     return out
 
 
-def hosts_by_site(hosts, sites, groups):
-    """``{site: [host, ...]}`` for the given hosts (sorted), with ``unassigned`` for the rest."""
+def host_site(host, sites, where, hostvars=None):
+    """The site of HOST: its site group's (``where`` is ``node_sites``), else the known site its
+    ``kubernetes_node_site`` host variable names (``hostvars``), else ``unassigned``."""
+    if host in where:
+        return where[host]
+    named = ((hostvars or {}).get(host) or {}).get(HOST_SITE_VARIABLE)
+    return named if named in sites else UNASSIGNED
+
+
+def hosts_by_site(hosts, sites, groups, hostvars=None):
+    """``{site: [host, ...]}`` for the given hosts (sorted), with ``unassigned`` for the rest.
+
+    ``hostvars``: the inventory's host variables, for the hosts that no site group holds."""
     where = node_sites(sites, groups)
     out = {}
     for host in sorted(hosts):
-        out.setdefault(where.get(host, UNASSIGNED), []).append(host)
+        out.setdefault(host_site(host, sites, where, hostvars), []).append(host)
     return out
 
 
