@@ -13,9 +13,12 @@ The lab must be up and deployed with playbooks/site.yml and playbooks/nfs.yml
 Steps: make gl-a1 (site a) the head that holds the floating address; start
 the writer; cut site a; heal it; wait until self-heal has nothing pending;
 read the file back through the floating address and count the acknowledged
-records missing.  Prints and returns the stall (longest gap between two
-acknowledged writes from the cut on), the records acknowledged and lost, the
-heads that held the address before and after.
+records missing; wait until the trusted pool is whole again (glusterd of the
+returned site reconnected), so that whatever runs next starts from a whole
+pool.  Prints and returns the stall (longest gap between two acknowledged
+writes from the cut on), the records acknowledged and lost, the heads that
+held the address before and after, the peers still disconnected.
+The pytest checks of this experiment: lab/nfs_site_loss_checks.py.
 """
 import argparse
 import json
@@ -83,6 +86,24 @@ def make_holder(head, address, heads, timeout=40):
         time.sleep(0.5)
     raise SystemExit("nfs_site_loss: %s did not take the floating address %s within %d s (held by %s, routed via %s)"
                      % (head, address, timeout, holder(address, heads), route_via(address)))
+
+
+def disconnected_peers(host):
+    """The peers HOST's glusterd sees disconnected (`gluster pool list`), or a note if it cannot say."""
+    out = ssh(host, "gluster --mode=script pool list", check=False)
+    if "Connected" not in out:
+        return ["pool list on %s: %s" % (host, out.strip()[-200:])]
+    return [line.split()[1] for line in out.splitlines() if line.split()[-1:] == ["Disconnected"]]
+
+
+def wait_for_whole_pool(host, timeout=180):
+    """Wait until HOST sees every peer connected; returns the peers still disconnected."""
+    deadline = time.monotonic() + timeout
+    missing = disconnected_peers(host)
+    while missing and time.monotonic() < deadline:
+        time.sleep(3)
+        missing = disconnected_peers(host)
+    return missing
 
 
 def install_client(client):
@@ -155,6 +176,7 @@ def run(client="k8s-b1", before=5, during=25):
     survivor = [h for h, (site, _a) in sorted(heads.items()) if site != heads[cut_head][0]][0]
     pending = site_loss.wait_for_heal(volume, host=survivor)
     heal_seconds = time.monotonic() - healed_at
+    pool_disconnected = wait_for_whole_pool(cut_head)
     missing = site_loss.lost(writer.acks, writer.present())
     sums = site_loss.brick_checksums(volume, filename)
     return {"protocol": "NFSv3 (libnfs) via %s" % address, "client": client,
@@ -162,7 +184,7 @@ def run(client="k8s-b1", before=5, during=25):
             "acknowledged": len(writer.acks), "lost": len(missing), "write_errors": len(writer.errors),
             "first_errors": [e[2] for e in writer.errors[:3]],
             "head_before": cut_head, "head_after": holder(address, heads),
-            "heal_pending": pending, "heal_seconds": round(heal_seconds, 1),
+            "heal_pending": pending, "heal_seconds": round(heal_seconds, 1), "pool_disconnected": pool_disconnected,
             "data_bricks_identical": sums["gl-a1"] == sums["gl-b1"] and bool(sums["gl-a1"])}
 
 
