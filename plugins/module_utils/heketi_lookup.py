@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiError
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_state import load_state
 
 
@@ -59,3 +60,18 @@ def node_view(node):
 def device_view(dev):
     return {"tags": dict(dev.get("tags") or {}), "state": dev.get("state"),
             "bricks": len(dev.get("bricks") or [])}
+
+
+def single_cluster_id(client, wanted=None):
+    """The id of ``wanted`` or of the only cluster; a clear error otherwise."""
+    clusters = client.cluster_list()
+    if wanted:
+        if wanted not in clusters:
+            raise HeketiError("Cluster %s does not exist (known: %s)" % (wanted, ", ".join(clusters) or "none"))
+        return wanted
+    if len(clusters) == 1:
+        return clusters[0]
+    if not clusters:
+        raise HeketiError("No Heketi cluster exists; create one with metrostor.gluster.heketi_cluster first")
+    raise HeketiError("Heketi has %d clusters (%s); say which one with the cluster option"
+                      % (len(clusters), ", ".join(clusters)))

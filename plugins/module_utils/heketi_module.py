@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: metrostor.gluster developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every heketi_* module shares: connection options and the run loop."""
+"""HeketiModule, the base class of the heketi_* modules: their connection and tags/state options,
+the pending-operations guard, the run loop and how a failure is reported."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -193,18 +194,3 @@ def answer_text(body, limit=4000):
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     return body[:limit]
-
-
-def single_cluster_id(client, wanted=None):
-    """The id of ``wanted`` or of the only cluster; a clear error otherwise."""
-    clusters = client.cluster_list()
-    if wanted:
-        if wanted not in clusters:
-            raise HeketiError("Cluster %s does not exist (known: %s)" % (wanted, ", ".join(clusters) or "none"))
-        return wanted
-    if len(clusters) == 1:
-        return clusters[0]
-    if not clusters:
-        raise HeketiError("No Heketi cluster exists; create one with metrostor.gluster.heketi_cluster first")
-    raise HeketiError("Heketi has %d clusters (%s); say which one with the cluster option"
-                      % (len(clusters), ", ".join(clusters)))

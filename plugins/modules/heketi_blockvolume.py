@@ -89,7 +89,7 @@ api_calls:
 """
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiError
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import HeketiModule
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import find_by_name
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_masking import mask_blockvolume as masked
 

@@ -78,7 +78,7 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import HeketiModule
 
 
 class HeketiClusterModule(HeketiModule):

@@ -112,7 +112,7 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import (
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import (
     TAGS_AND_STATE_ARGS,
     HeketiModule,
 )

@@ -95,7 +95,7 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import HeketiModule
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_masking import mask_blockvolume as masked
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_state import load_state
 

@@ -112,15 +112,15 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import (
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import (
     TAGS_AND_STATE_ARGS,
     HeketiModule,
-    single_cluster_id,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import (
     find_node,
     load_clusters,
     node_view,
+    single_cluster_id,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import remove_node
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags

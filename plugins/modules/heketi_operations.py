@@ -105,7 +105,7 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import HeketiModule
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_pending import describe
 
 CLEANABLE = ("stale", "failed")

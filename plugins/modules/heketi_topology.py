@@ -104,7 +104,7 @@ api_calls:
 
 import json
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import HeketiModule
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_topology import TopologyReconciler
 
 

@@ -173,7 +173,7 @@ api_calls:
   type: int
 """
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import HeketiModule
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup import find_by_name
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_volume_spec import (
     build_request,

@@ -275,7 +275,7 @@ def test_node_removal_refused_when_no_replacement(run_module, heketi):
 
 
 def test_secret_is_no_log(run_module, heketi):
-    from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import CONNECTION_ARGS
+    from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import CONNECTION_ARGS
     assert CONNECTION_ARGS["heketi_key"]["no_log"] is True
     r = run_module("heketi_cluster", {"heketi_key": "wrong-secret"}, expect_fail=True)
     assert r["status"] == 401

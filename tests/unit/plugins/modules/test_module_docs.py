@@ -7,7 +7,7 @@ import yaml
 
 from ansible_collections.metrostor.gluster.plugins import modules as modules_pkg
 from ansible_collections.metrostor.gluster.plugins.doc_fragments.heketi import ModuleDocFragment
-from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_common import CONNECTION_ARGS, HeketiModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_module import CONNECTION_ARGS, HeketiModule
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(modules_pkg.__path__))
 
