@@ -12,7 +12,8 @@ short_description: Client networks as entries Gluster's auth.allow / auth.reject
 version_added: "0.3.0"
 author: metrostor.gluster developers
 description:
-  - Gluster matches C(auth.allow) entries as addresses, host names or shell wildcards (C(10.77.1.*)). Its CIDR
+  - >-
+    Gluster matches C(auth.allow) entries as addresses, host names or shell wildcards (C(10.77.1.*)). Its CIDR
     support (from 10.0) is not reached for entries that look like host names, and GlusterFS 10.3 refuses a
     client inside C(10.77.2.16/28) (measured in the lab), so CIDR blocks are written out: C(/8), C(/16), C(/24)
     as wildcards, C(/32) as the address, other prefixes as their addresses (at most 256; a wider block that is
