@@ -17,6 +17,8 @@ LINT_CLEAN = [
     "playbooks/gluster_nodes.yml",
     "playbooks/awx_configure.yml",
     "roles/gluster_node",
+    "roles/heketi",
+    "playbooks/heketi.yml",
     "execution-environment.yml",
 ]
 
