@@ -117,8 +117,8 @@ def _host_rows(host, facts, min_days, now):
         if not cert.get("enddate"):
             continue
         left = (_enddate_seconds(cert["enddate"]) - now) / 86400.0
-        rows.append(_row(subject, "certificate_valid", "%s (%d days)" % (cert["enddate"].split("=", 1)[-1],
-                                                                          int(left)), left >= min_days))
+        shown = "%s (%d days)" % (cert["enddate"].split("=", 1)[-1], int(left))
+        rows.append(_row(subject, "certificate_valid", shown, left >= min_days))
     if "executor_keys" in facts:
         lines = facts["executor_keys"]
         if not lines:

@@ -66,6 +66,7 @@ class _LegacyOpener(object):
         return self._opener.open(urllib_request.Request(url, data=body, headers=headers or {}, method=method),
                                  timeout=timeout)
 
+
 RETRY_STATUSES = (429, 502, 503, 504)
 # A request that changes something is repeated only when its answer says it was not acted on
 # (429: Heketi's throttle refused it; 503: nothing served it) or it never left (connection

@@ -239,4 +239,3 @@ class TopologyReconciler(object):
         for desc, fn in self.steps:
             fn()
             done.append(desc)
-

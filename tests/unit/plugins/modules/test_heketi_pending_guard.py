@@ -113,8 +113,8 @@ def test_pending_operations_refuse_changes_until_cleaned_up(real, monkeypatch):
     since = len(real.requests)
     listed = run("heketi_operations", {})
     assert not listed["changed"] and listed["counts"]["stale"] == 1
-    assert [(o["id"], o["type_name"], o["status"]) for o in listed["operations"]] == [(op["id"], "create-volume",
-                                                                                     "stale")]
+    assert [(o["id"], o["type_name"], o["status"]) for o in listed["operations"]] == \
+        [(op["id"], "create-volume", "stale")]
     assert sorted(c["description"] for c in listed["operations"][0]["changes"]) == ["Add brick"] * 3 + ["Add volume"]
     assert changes_sent(real, since) == []
 

@@ -74,8 +74,8 @@ def test_heketi_option_after_comma_space_in_server_settings_is_ignored(run_modul
     """Heketi splits pre_request_volume_options at "," and keeps the space: " user.heketi.arbiter true"
     has the key "" for Heketi, so a user.heketi.* option only works first in the list (the role joins
     its list with ",", since this test showed it)."""
-    heketi.do("POST", "/volumes", {"size": 2, "name": "raw", "durability": {"type": "replicate",
-                                                                             "replicate": {"replica": 3}}})
+    heketi.do("POST", "/volumes", {"size": 2, "name": "raw",
+                                   "durability": {"type": "replicate", "replicate": {"replica": 3}}})
     assert set(size for _z, size, _n in heketi.brick_zones(heketi.volume("raw"))) == {2 * 1024 * 1024}
     assert " user.heketi.arbiter true" in heketi.volume("raw")["glustervolumeoptions"]
 
