@@ -1,7 +1,10 @@
 """The nfs_ganesha role: its files rendered for the lab's heads (BIRD parses its configuration),
-and bad input refused in the first task, naming the field."""
+bad input refused in the first task, naming the field, and Ganesha restarted one head at a time
+(the head without the floating address first, serving again before the next) when the bricks'
+connection options change, with a test double of the heads' commands (nfs_head_double)."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,3 +83,122 @@ def test_bad_input_refused_first(extra, message):
     assert rc != 0 and message in log, log[-3000:]
     assert "Nothing was changed" in log or "argument" in log.lower()
     assert "Install the packages" not in log
+
+
+# --- Restart head by head when the bricks' connection options change (tests/integration/nfs_head_double) ---
+DOUBLE_BIN = os.path.join(ROOT, "tests", "integration", "nfs_head_double", "bin")
+BRICK_OPTIONS_SET = {"server.tcp-user-timeout": "5", "server.keepalive-time": "2", "server.keepalive-interval": "1",
+                     "server.keepalive-count": "3"}
+RESTART_PLAYBOOK = "tests/integration/playbooks/nfs_head_restart.yml"
+# a grace period of 1 s keeps the wait between the heads short
+FAST = ["-e", "nfs_ganesha_grace_period=1", "-e", "nfs_ganesha_lease_lifetime=1", "-e", "nfs_ganesha_restart_wait_seconds=2"]
+
+
+class Heads(object):
+    """The state directory of the double: the volume's options, Ganesha running, the command log."""
+
+    def __init__(self, directory, options=None):
+        self.dir = directory
+        (directory / "ganesha-active").touch()
+        if options:
+            (directory / "options.json").write_text(json.dumps(options))
+
+    def run(self, *args, floating_dev="eth-a", **env):
+        self.log_start = len(self.log())
+        env = dict({"PATH": DOUBLE_BIN + os.pathsep + os.environ["PATH"], "NFS_HEAD_DOUBLE_DIR": str(self.dir),
+                    "NFS_HEAD_DOUBLE_FLOATING_DEV": floating_dev}, **env)
+        return run(RESTART_PLAYBOOK, *(FAST + list(args)), env_extra=env)
+
+    def log(self):
+        path = self.dir / "log"
+        return path.read_text().splitlines() if path.exists() else []
+
+    def commands(self):
+        """The command lines of the last run."""
+        return self.log()[self.log_start:]
+
+    def options(self):
+        path = self.dir / "options.json"
+        return json.loads(path.read_text()) if path.exists() else {}
+
+
+def restarts(commands):
+    """The heads restarted, in order, by the address their serving checks called: [(head address, step), ...]
+    where step is what ran between its stop and the next stop."""
+    out = []
+    for line in commands:
+        if line == "systemctl stop nfs-ganesha":
+            out.append([None, []])
+        elif out:
+            out[-1][1].append(line)
+            if line.startswith("rpcinfo -t ") and out[-1][0] is None:
+                out[-1][0] = line.split()[2]
+    return out
+
+
+def recap(log, host):
+    match = re.search(r"%s\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)" % host, log)
+    assert match, log[-3000:]
+    return int(match.group(1)), int(match.group(2))
+
+
+def test_changed_brick_options_restart_the_backup_head_first_then_nothing_on_the_second_run(tmp_path):
+    heads = Heads(tmp_path)
+    rc, log = heads.run(floating_dev="eth-a")  # gl-a1 (10.77.1.11) holds the floating address
+    assert rc == 0, log[-3000:]
+    assert {k: heads.options()[k] for k in BRICK_OPTIONS_SET} == BRICK_OPTIONS_SET
+    order = restarts(heads.commands())
+    assert [address for address, _ in order] == ["10.77.2.11", "10.77.1.11"], heads.commands()
+    backup_step = order[0][1]
+    # one head at a time: the backup started again and answered NFS, MOUNT and the head check before the
+    # holder of the address stopped
+    assert backup_step[:3] == ["pgrep -x ganesha.nfsd", "systemctl show nfs-ganesha", "systemctl start nfs-ganesha"]
+    for check in ("rpcinfo -t 10.77.2.11 nfs 3", "rpcinfo -t 10.77.2.11 nfs 4", "rpcinfo -t 10.77.2.11 mountd 3",
+                  "nfs-head-check --ratio 51 10.77.1.11 10.77.1.12 10.77.2.11 10.77.2.12 10.77.3.11"):
+        assert check in backup_step, backup_step
+    assert "Restarting Ganesha one head at a time: gl-b1, then gl-a1 (the last holds the floating address" in log
+    assert recap(log, "gl-a1")[0] > 0
+    # nothing changed: nothing set, nothing restarted, changed=0
+    rc, log = heads.run(floating_dev="eth-a")
+    assert rc == 0, log[-3000:]
+    assert not [c for c in heads.commands() if " set " in c or c.startswith("systemctl stop")], heads.commands()
+    assert recap(log, "gl-a1") == (0, 0) and recap(log, "gl-b1") == (0, 0), log[-3000:]
+
+
+def test_check_mode_predicts_the_restarts_and_changes_nothing(tmp_path):
+    heads = Heads(tmp_path)
+    rc, log = heads.run("--check", floating_dev="eth-b")  # gl-b1 holds the address: gl-a1 first
+    assert rc == 0, log[-3000:]
+    assert "Check mode: would restart Ganesha one head at a time: gl-a1, then gl-b1" in log, log[-3000:]
+    assert heads.options() == {}
+    assert not [c for c in heads.commands() if " set " in c or c.split()[:2] in (["systemctl", "stop"],
+                                                                                  ["systemctl", "start"])]
+    assert (tmp_path / "ganesha-active").exists()
+    assert recap(log, "gl-a1")[0] > 0, "check mode predicts the change"
+
+
+def test_other_option_changes_restart_nothing(tmp_path):
+    heads = Heads(tmp_path, options=dict(BRICK_OPTIONS_SET, **{"features.cache-invalidation": "off"}))
+    rc, log = heads.run()
+    assert rc == 0, log[-3000:]
+    assert heads.options()["features.cache-invalidation"] == "on"
+    assert restarts(heads.commands()) == [] and "Ganesha one head at a time:" not in log
+
+
+def test_holder_alone_is_not_restarted_and_says_so(tmp_path):
+    """Site b unreachable (the run is limited to gl-a1, which holds the address): no head could take the
+    address while Ganesha restarts there, so it is left as it is, named."""
+    heads = Heads(tmp_path)
+    rc, log = heads.run("--limit", "gl-a1", floating_dev="eth-a")
+    assert rc == 0, log[-3000:]
+    assert restarts(heads.commands()) == []
+    assert "Not restarting Ganesha on gl-a1: it holds the floating address 10.77.10.50" in log
+
+
+def test_backup_that_does_not_serve_again_stops_before_the_active_head(tmp_path):
+    heads = Heads(tmp_path)
+    rc, log = heads.run(floating_dev="eth-a", NFS_HEAD_DOUBLE_DOWN="1")
+    assert rc != 0
+    order = restarts(heads.commands())
+    assert [address for address, _ in order] == ["10.77.2.11"], heads.commands()
+    assert "rpcinfo -t 10.77.2.11 nfs 3" in order[0][1]
