@@ -21,6 +21,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal i
     remove_node,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_state import load_state
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_node_rules import unchangeable_node_change
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
 
@@ -174,15 +175,9 @@ class TopologyReconciler(object):
                                                                   wanted_tags({}, dev["tags"] or {}, True),
                                                                   dev["destroydata"]))
             return
-        if ref["id"] is not None and node["cluster"] != ref["id"]:
-            raise TopologyError("node %s is in Heketi cluster %s, not %s" % (manage, node["cluster"], ref["id"]))
-        if node["zone"] != spec["zone"]:
-            raise TopologyError("node %s is in zone %s but the topology puts it in zone %s; Heketi cannot "
-                                "move a node between zones (remove it and add it again)"
-                                % (manage, node["zone"], spec["zone"]))
-        if node["hostnames"]["storage"][0] != spec["storage"]:
-            raise TopologyError("node %s serves storage on %s but the topology says %s; Heketi cannot change it"
-                                % (manage, node["hostnames"]["storage"][0], spec["storage"]))
+        refused = unchangeable_node_change(manage, node, cluster=ref["id"], zone=spec["zone"], storage=spec["storage"])
+        if refused:
+            raise TopologyError(refused)
         before = self._view(node)
         after = self._view(node)
         if spec["tags"] is not None:

@@ -122,6 +122,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_lookup im
     node_view,
     single_cluster_id,
 )
+from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_node_rules import unchangeable_node_change
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_removal import remove_node
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_tags import wanted_tags
 
@@ -168,15 +169,10 @@ class HeketiNodeModule(HeketiModule):
             else:
                 node = self.client.node_add(cluster, p["zone"], name, storage, tags)
         else:
-            if p["zone"] and node["zone"] != p["zone"]:
-                self.fail("Node %s is in zone %s, not %s; Heketi cannot move a node between zones. "
-                          "Remove it (state=absent, remove_devices=true) and add it again"
-                          % (name, node["zone"], p["zone"]))
-            if storage != node["hostnames"]["storage"][0]:
-                self.fail("Node %s serves storage on %s, not %s; Heketi cannot change a node's storage "
-                          "hostname" % (name, node["hostnames"]["storage"][0], storage))
-            if p["cluster"] and node["cluster"] != p["cluster"]:
-                self.fail("Node %s belongs to cluster %s, not %s" % (name, node["cluster"], p["cluster"]))
+            refused = unchangeable_node_change(name, node, cluster=p["cluster"] or None, zone=p["zone"] or None,
+                                               storage=storage)
+            if refused:
+                self.fail(refused)
         before = node_view(node)
         node = self.converge_tags_and_state(node, "node", name, self.client.node_set_tags, self.client.node_state)
         if not added and before != node_view(node):  # an added node's diff was recorded when it was added

@@ -90,7 +90,7 @@ def test_zone_move_is_refused_before_any_change(run_module, heketi):
     topo["clusters"][0]["nodes"][3]["node"]["zone"] = 3               # ...but this is impossible
     before = mutations(heketi)
     r = run_module("heketi_topology", {"topology": topo}, expect_fail=True)
-    assert "node b2 is in zone 2 but the topology puts it in zone 3" in r["msg"]
+    assert "Node b2 is in zone 2, not 3; Heketi cannot move a node between zones" in r["msg"]
     assert mutations(heketi) == before
 
 
