@@ -158,8 +158,10 @@ class HeketiOperationsModule(HeketiModule):
         left = [op for op in after if op["id"] in ids]
         if left:
             self.result["cleaned"] = [i for i in ids if i not in [op["id"] for op in left]]
+            partial = dict(self.result)
+            partial["changed"] = bool(self.result["cleaned"])
             self.fail("Heketi could not clean up %s (see Heketi's log for why; the cleanup can be retried)"
-                      % ", ".join(describe(op) for op in left), **dict(self.result, changed=bool(self.result["cleaned"])))
+                      % ", ".join(describe(op) for op in left), **partial)
 
 
 def main():
