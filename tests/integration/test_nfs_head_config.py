@@ -131,8 +131,9 @@ def restarts(commands):
             out.append([None, []])
         elif out:
             out[-1][1].append(line)
-            if line.startswith("rpcinfo -t ") and out[-1][0] is None:
-                out[-1][0] = line.split()[2]
+            words = line.split()
+            if words[0] == "rpcinfo" and out[-1][0] is None:
+                out[-1][0] = words[words.index("-t") + 1]
     return out
 
 
@@ -153,7 +154,8 @@ def test_changed_brick_options_restart_the_backup_head_first_then_nothing_on_the
     # one head at a time: the backup started again and answered NFS, MOUNT and the head check before the
     # holder of the address stopped
     assert backup_step[:3] == ["pgrep -x ganesha.nfsd", "systemctl show nfs-ganesha", "systemctl start nfs-ganesha"]
-    for check in ("rpcinfo -t 10.77.2.11 nfs 3", "rpcinfo -t 10.77.2.11 nfs 4", "rpcinfo -t 10.77.2.11 mountd 3",
+    for check in ("rpcinfo -n 2049 -t 10.77.2.11 nfs 3", "rpcinfo -n 2049 -t 10.77.2.11 nfs 4",
+                  "rpcinfo -t 10.77.2.11 mountd 3",
                   "nfs-head-check --ratio 51 10.77.1.11 10.77.1.12 10.77.2.11 10.77.2.12 10.77.3.11"):
         assert check in backup_step, backup_step
     assert "Restarting Ganesha one head at a time: gl-b1, then gl-a1 (the last holds the floating address" in log
@@ -201,4 +203,4 @@ def test_backup_that_does_not_serve_again_stops_before_the_active_head(tmp_path)
     assert rc != 0
     order = restarts(heads.commands())
     assert [address for address, _ in order] == ["10.77.2.11"], heads.commands()
-    assert "rpcinfo -t 10.77.2.11 nfs 3" in order[0][1]
+    assert "rpcinfo -n 2049 -t 10.77.2.11 nfs 3" in order[0][1]
