@@ -12,7 +12,8 @@ short_description: Map hosts to the sites of C(metrostor_sites)
 version_added: "0.2.0"
 author: metrostor.gluster developers
 description:
-  - Returns C({host: site}) for every host of each site's inventory group. The same file provides
+  - >-
+    Returns C({host: site}) for every host of each site's inventory group. The same file provides
     C(hosts_by_site) (C({site: [hosts]}) for a list of hosts) and C(describe_sites) (the text that
     messages use to name sites and their hosts).
   - C(hosts_by_site) places a host that no site group holds (a Kubernetes worker) in the site its
@@ -21,7 +22,7 @@ description:
     (the layout counts the nodes that hold bricks).
 options:
   _input:
-    description: C(metrostor_sites), C({site: {group: NAME, zone: N, tiebreaker: bool}}).
+    description: "C(metrostor_sites), C({site: {group: NAME, zone: N, tiebreaker: bool}})."
     type: dict
     required: true
   groups:
@@ -45,7 +46,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C({host: site}).
+  description: "C({host: site})."
   type: dict
 """
 

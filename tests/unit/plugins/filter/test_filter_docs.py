@@ -14,7 +14,7 @@ import yaml
 from ansible_collections.metrostor.gluster.plugins import filter as filter_pkg
 
 FILTERS = sorted(m.name for m in pkgutil.iter_modules(filter_pkg.__path__))
-TO_FIX = {"site_membership", "dr_standby_objects", "sync_links", "openstack_plan", "scale_out", "site_layout",
+TO_FIX = {"dr_standby_objects", "sync_links", "openstack_plan", "scale_out", "site_layout",
           "upgrade_plan", "floating_address"}
 
 
