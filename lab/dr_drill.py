@@ -39,6 +39,9 @@ RECORD = 256
 PRIMARY_SERVERS = ("10.77.2.11", "10.77.1.11", "10.77.3.11")
 DR_SERVER = "10.77.4.11"
 PRIMARY_REGION = ("a", "b", "c")
+# The repository's ansible.cfg (inventory: the lab), also when called from molecule's verifier, whose
+# ANSIBLE_CONFIG names molecule's own configuration (no inventory in it).
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
 
 
 def lab(*args, check=True):
@@ -52,7 +55,7 @@ def playbook(name, *extra):
     start = time.monotonic()
     proc = subprocess.run([PLAYBOOK, os.path.join(ROOT, "playbooks", name)] + list(extra), cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"))
+                          env=ENV)
     seconds = time.monotonic() - start
     os.makedirs(os.path.join(ROOT, ".lab"), exist_ok=True)
     with open(os.path.join(ROOT, ".lab", "dr-drill-%s-%d.log" % (name.split(".")[0], int(time.time()))), "w") as log:
@@ -172,7 +175,7 @@ def schedule_run(vol):
     proc = subprocess.run([PLAYBOOK, os.path.join(ROOT, "playbooks", "dr_schedule_run.yml"), "-e", "@" + varsfile,
                            "-e", "gluster_dr_schedule_name=drill"], cwd=ROOT, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True,
-                          env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"))
+                          env=ENV)
     seconds = round(time.monotonic() - start, 1)
     with open(os.path.join(ROOT, ".lab", "dr-drill-schedule-run-%d.log" % int(time.time())), "w") as log:
         log.write(proc.stdout)

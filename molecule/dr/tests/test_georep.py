@@ -5,6 +5,8 @@ import subprocess
 
 testinfra_hosts = ["gl-a1"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+# the repository's ansible.cfg (the lab inventory), not molecule's (which has none)
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
 GEO = "gluster --mode=script volume geo-replication drvol 10.77.4.11::drvol"
 
 
@@ -32,7 +34,7 @@ def test_standby_read_only_for_clients_and_marked():
 def test_check_mode_predicts_no_change():
     proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/dr_georep.yml",
                            "--check"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
+                          universal_newlines=True, env=ENV)
     assert proc.returncode == 0, proc.stdout[-3000:]
     recap = proc.stdout[proc.stdout.rindex("PLAY RECAP"):]
     assert "changed=0" in recap and "changed=1" not in recap, recap
@@ -49,7 +51,7 @@ def test_session_to_a_volume_holding_data_refused_before_change():
         proc = subprocess.run(
             [os.path.join(ROOT, ".venv", "bin", "ansible"), "gl-a1", "-m", "metrostor.gluster.gluster_georep",
              "-a", "master_volume=drvol slave_host=10.77.4.11 slave_volume=fullvol"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=ENV)
         assert proc.returncode != 0
         assert "slave_not_empty" in proc.stdout and "already holds files" in proc.stdout, proc.stdout[-2000:]
         sessions = subprocess.run([lab, "ssh", "gl-a1", GEO.replace("::drvol", "::fullvol") + " config"],

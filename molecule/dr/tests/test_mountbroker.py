@@ -15,6 +15,8 @@ import subprocess
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+# the repository's ansible.cfg (the lab inventory), not molecule's (which has none)
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
 LAB = os.path.join(ROOT, "lab", "lab")
 USER = "geoaccount"
 GEO = "gluster --mode=script volume geo-replication mbvol %s@10.77.4.11::mbvol" % USER
@@ -47,7 +49,7 @@ def test_non_root_session_through_the_mountbroker():
         start = time.monotonic()
         proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/dr_georep.yml",
                                "-e", json.dumps({"metrostor_dr_site": dr_site})], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"))
+                              stderr=subprocess.STDOUT, universal_newlines=True, env=ENV)
         print("dr_georep.yml with %s: rc %d in %.0f s" % (USER, proc.returncode, time.monotonic() - start))
         with open(os.path.join(ROOT, ".lab", "dr-mountbroker-georep.log"), "w") as log:
             log.write(proc.stdout)

@@ -6,13 +6,15 @@ import subprocess
 
 testinfra_hosts = ["gl-b1"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+# the repository's ansible.cfg (the lab inventory), not molecule's (which has none)
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
 LAB = os.path.join(ROOT, "lab", "lab")
 
 
 def validate(*extra):
     proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/validate_latency.yml"]
                           + list(extra), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"))
+                          universal_newlines=True, env=ENV)
     return proc.returncode, proc.stdout
 
 
