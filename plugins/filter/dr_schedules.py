@@ -17,7 +17,7 @@ description:
     of C(metrostor_dr_site.volumes), and fails naming every problem before anything is changed.
   - Returns each schedule normalised, with its systemd C([Timer]) settings, its AWX C(rrule), its unit name
     and the bound it puts on the RPO (interval plus checkpoint timeout).
-  - C(dr_awx_schedules) turns the result into AWX schedule definitions (C(awx_schedules) entries).
+  - The C(metrostor.gluster.dr_awx_schedules) filter turns the result into AWX schedule definitions.
 options:
   _input:
     description: The schedules, C(metrostor_dr_schedules).
@@ -53,7 +53,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.metrostor.gluster.plugins.module_utils.dr_schedule import (
-    ScheduleError, awx_schedules, check_schedules)
+    ScheduleError, check_schedules)
 
 
 def dr_schedules(schedules, volume_pairs, known_namespaces=None):
@@ -63,10 +63,6 @@ def dr_schedules(schedules, volume_pairs, known_namespaces=None):
         raise AnsibleFilterError(str(err))
 
 
-def dr_awx_schedules(schedules, job_template="metrostor: DR schedule run"):
-    return awx_schedules(schedules, job_template)
-
-
 class FilterModule(object):
     def filters(self):
-        return {"dr_schedules": dr_schedules, "dr_awx_schedules": dr_awx_schedules}
+        return {"dr_schedules": dr_schedules}

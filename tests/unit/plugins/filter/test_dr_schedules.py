@@ -5,7 +5,8 @@ import subprocess
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.metrostor.gluster.plugins.filter.dr_schedules import dr_awx_schedules, dr_schedules
+from ansible_collections.metrostor.gluster.plugins.filter.dr_awx_schedules import dr_awx_schedules
+from ansible_collections.metrostor.gluster.plugins.filter.dr_schedules import dr_schedules
 from ansible_collections.metrostor.gluster.plugins.module_utils.dr_schedule import interval_seconds
 
 PAIRS = [{"primary": "drvol", "standby": "drvol-dr"}, {"primary": "pgdata", "standby": "pgdata"}]
