@@ -15,10 +15,11 @@ description:
   - Fails, naming each site and count, when losing any one site would lose the trusted pool's
     server quorum, when a site has no node (1+1+1 minimum), when a replica 3 arbiter 1 set puts two
     bricks in one site or its arbiter outside the tie-breaker site, or when Heketi zones and arbiter
-    tags do not follow the sites. Returns a summary otherwise.
+    tags do not follow the sites, or when sites placed in a cloud (C(availability_zone)) share an
+    availability zone or some lack one. Returns a summary otherwise.
 options:
   _input:
-    description: The sites, C({site: {zone: N, tiebreaker: bool}}).
+    description: The sites, C({site: {zone: N, tiebreaker: bool, availability_zone: NAME}}).
     type: dict
     required: true
   nodes:

@@ -31,10 +31,31 @@ def _ratio(value):
     return number / 100.0 if number > 1 else number
 
 
+def availability_zone_problems(sites):
+    """Sites placed in a cloud (C(availability_zone) in C(metrostor_sites)) must each stand in their own
+    availability zone: two sites in one zone would be lost together, and the pool with them.  A layout
+    without availability zones (hosts not in a cloud) has nothing to check."""
+    placed = dict((site, conf.get("availability_zone")) for site, conf in sites.items() if conf.get("availability_zone"))
+    if not placed:
+        return []
+    problems = []
+    for site in sorted(set(sites) - set(placed)):
+        problems.append("site %s has no availability_zone while sites %s have one; each site needs its own"
+                        % (site, ", ".join(sorted(placed))))
+    by_zone = {}
+    for site, zone in placed.items():
+        by_zone.setdefault(zone, []).append(site)
+    for zone, members in sorted(by_zone.items()):
+        if len(members) > 1:
+            problems.append("sites %s share availability zone %s: losing that zone would lose %d sites at once"
+                            % (", ".join(sorted(members)), zone, len(members)))
+    return problems
+
+
 def check_layout(sites, nodes, server_quorum_ratio="51%", volumes=None, heketi_nodes=None):
     """Return a summary dict, or raise LayoutError listing every problem.
 
-    sites: {site: {"zone": int, "tiebreaker": bool}}
+    sites: {site: {"zone": int, "tiebreaker": bool, "availability_zone": str (optional)}}
     nodes: {host: site}
     volumes: {name: [[brick_host, brick_host, arbiter_host], ...]} (replica 3 arbiter 1 sets)
     heketi_nodes: {host: {"zone": int, "tags": {...}}} as rendered for Heketi's topology
@@ -60,6 +81,7 @@ def check_layout(sites, nodes, server_quorum_ratio="51%", volumes=None, heketi_n
     if len(set(zones)) != len(zones) or any(not isinstance(z, int) or z < 1 for z in zones):
         problems.append("every site needs its own positive Heketi zone number; got %s"
                         % ", ".join("%s=%s" % (s, sites[s].get("zone")) for s in sorted(sites)))
+    problems.extend(availability_zone_problems(sites))
     total = sum(counts.values())
     survivors = {}
     for site in sorted(sites):

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The lab OpenStack (lab/lab openstack up: Debian's OpenStack Zed in one nspawn host, three availability
+# zones) and the provisioning tests against it (tests/openstack), then the provisioning benchmark.
+# Apart from the gluster lab: its own host, network namespace and lock.  Leaves the OpenStack host up
+# (`lab/lab openstack down` stops it).  First run on a machine builds its image (~10 min).
+#   bash tests/lab-openstack.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || bash scripts/bootstrap.sh
+exec flock /tmp/metrostor-openstack.lock bash -c '
+  set -euo pipefail
+  timeout 1800 lab/lab openstack up
+  timeout 3600 .venv/bin/python -m pytest -q -ra tests/openstack
+  timeout 1200 .venv/bin/python bench/openstack_provision.py
+'
