@@ -123,6 +123,18 @@ def is_local(host):
         return False
 
 
+NEW_BRICK_REFUSAL = "When destination brick is new"
+
+
+def sibling_path(brick, bricks):
+    """host:/p -> host:/p-rebuilt (or -rebuilt-N), a directory no brick of the volume uses."""
+    candidate, n = brick + "-rebuilt", 1
+    while candidate in bricks:
+        n += 1
+        candidate = "%s-rebuilt-%d" % (brick, n)
+    return candidate
+
+
 def mark_brick(cli, volume, path):
     """The new, empty brick directory gets its volume's id, as glusterd's own bricks carry it: glusterd
     then takes it for the volume's brick being reset, not for a new brick (which reset-brick refuses on
@@ -164,6 +176,17 @@ def main():
                 try:
                     cli.run_xml(timeout + args)
                 except GlusterError as err:
+                    if step["how"] == "reset-brick" and args[-1] == "force" and NEW_BRICK_REFUSAL in str(err):
+                        # glusterd (10.3, seen on the lab) may take the emptied directory on a host that took
+                        # over the old uuid for a new brick and refuse reset-brick: the brick moves to a new
+                        # directory on the same host and filesystem (replace-brick), which heals the same way.
+                        moved = sibling_path(step["brick"], volumes[step["volume"]]["bricks"])
+                        retry = ["volume", "replace-brick", step["volume"], step["brick"], moved, "commit", "force"]
+                        actions.append("(%s: %s)" % (" ".join(args), err))
+                        actions.append("gluster " + " ".join(retry))
+                        cli.run_xml(timeout + retry)
+                        step = dict(step, new_brick=moved, how="replace-brick (same host, new directory)")
+                        continue
                     # `reset-brick ... start` on a brick whose process is already gone is refused; the
                     # commit that follows is what matters.
                     if args[-1] != "start":
@@ -174,7 +197,8 @@ def main():
         module.fail_json(msg="%s. Done before the failure: %s" % (err, ", ".join(
             "%s %s %s" % (s["how"], s["volume"], s["brick"]) for s in done) or "nothing"),
             actions=actions, rebuilt=[dict((k, s[k]) for k in ("volume", "brick", "new_brick", "how")) for s in done])
-    rebuilt = [dict((k, s[k]) for k in ("volume", "brick", "new_brick", "how")) for s in steps]
+    rebuilt = [dict((k, s[k]) for k in ("volume", "brick", "new_brick", "how"))
+               for s in (steps if module.check_mode else done)]
     result = dict(changed=bool(steps), actions=actions, rebuilt=rebuilt, skipped=skipped)
     if module._diff:
         result["diff"] = {"before": "".join("%s %s: down\n" % (s["volume"], s["brick"]) for s in steps),

@@ -122,3 +122,9 @@ def test_a_brick_still_reported_online_on_a_dead_disk_is_rebuilt_when_asked():
     online = {"v1": {"a1:/bricks/brick1/v1": True}}
     assert plan(vols, online, "a1", ["/bricks/brick1"])[0] == []
     assert [s["brick"] for s in plan(vols, online, "a1", ["/bricks/brick1"], online_too=True)[0]] == ["a1:/bricks/brick1/v1"]
+
+
+def test_a_brick_glusterd_takes_for_new_moves_to_a_free_sibling_directory():
+    from ansible_collections.metrostor.gluster.plugins.modules.gluster_brick_rebuild import sibling_path
+    assert sibling_path("b2:/bricks/brick1/v", ["b2:/bricks/brick1/v"]) == "b2:/bricks/brick1/v-rebuilt"
+    assert sibling_path("b2:/bricks/brick1/v", ["b2:/bricks/brick1/v-rebuilt"]) == "b2:/bricks/brick1/v-rebuilt-2"
