@@ -28,3 +28,12 @@ if not IN_COLLECTION_TREE:
         [COLLECTIONS] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+
+
+def pytest_configure(config):
+    """The markers of pytest.ini, also where pytest.ini is not read (ansible-test units brings its own)."""
+    for line in config.getini("markers") or []:
+        if line.startswith(("heketi_settings", "lab")):
+            return
+    config.addinivalue_line("markers", "heketi_settings(glusterfs): heketi.json glusterfs settings for the heketi fixture")
+    config.addinivalue_line("markers", "lab: needs the local lab (real hosts)")
