@@ -175,9 +175,21 @@ def forget_host_keys(addresses, hosts=("gl-c1", "gl-a2")):
 def scale_in(hosts=("gl-a3", "gl-b3"), addresses=("10.77.1.13", "10.77.2.13"), vol=VOLUME):
     """Undo the lab's scale-out (the default lab stays lean): the test volume is deleted, the hosts
     leave Heketi and the pool, and are destroyed.  Lab cleanup, not an operation of the collection."""
-    from day2_load import delete_volume
+    from day2_load import delete_volume, volume_sets
     from site_loss import gluster
+    try:
+        added = [b for rset in volume_sets(vol)[1:] for b in rset]
+    except SystemExit:
+        added = []
     delete_volume(vol)
+    # the directories of the bricks the scale-out added on hosts that stay (the tie-breaker's arbiter brick):
+    # left behind, they would make the next scale-out's add-brick fail ("already part of a volume")
+    names = dict((a, h) for h, a in (("gl-a1", "10.77.1.11"), ("gl-a2", "10.77.1.12"), ("gl-b1", "10.77.2.11"),
+                                     ("gl-b2", "10.77.2.12"), ("gl-c1", "10.77.3.11")))
+    for brick in added:
+        address, path = brick.split(":", 1)
+        if address in names:
+            subprocess.run([LAB, "ssh", names[address], "rm -rf " + path], stdout=subprocess.DEVNULL)
     for address in addresses:
         ansible("gl-c1", "metrostor.gluster.heketi_node",
                 "manage=%s state=absent remove_devices=true %s" % (address, HEKETI_ON_C1))
