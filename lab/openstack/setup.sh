@@ -204,7 +204,7 @@ set_ini $L securitygroup enable_security_group true
 set_ini $L securitygroup firewall_driver iptables
 set_ini $L agent polling_interval 10
 set_ini $L agent report_interval 30
-uwsgi_one_worker /etc/neutron/neutron-api-uwsgi.ini
+uwsgi_one_worker /etc/neutron/neutron-api-uwsgi.ini 1  # eventlet under uwsgi threads: "greenlet.error: cannot switch to a different thread", then the API hangs
 once neutron-db su -s /bin/sh neutron -c "neutron-db-manage --config-file $Q --config-file $M upgrade head" >/dev/null 2>&1
 for site in $SITES; do
   printf '[DEFAULT]\nhost = compute-%s\n' "$site" > /etc/neutron/linuxbridge-compute-$site.conf
