@@ -25,7 +25,8 @@ options:
     elements: dict
     required: true
   volumes:
-    description: Primary Gluster volume to its DR copy, C({drvol: drvol}).
+    description: >-
+      Primary Gluster volume to its DR copy, C({drvol: drvol}).
     type: dict
     required: true
   glusterfs_endpoints:

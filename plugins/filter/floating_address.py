@@ -22,7 +22,8 @@ options:
     type: str
     required: true
   site_networks:
-    description: C({site: [network, ...]}), the networks in which each site may carry the address.
+    description: >-
+      C({site: [network, ...]}), the networks in which each site may carry the address.
     type: dict
     required: true
   sites:

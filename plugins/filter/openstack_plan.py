@@ -29,7 +29,8 @@ options:
     type: dict
     required: true
   hosts:
-    description: C({host: {address, flavor, image, volume_count, volume_size, roles}}) for every node to create.
+    description: >-
+      C({host: {address, flavor, image, volume_count, volume_size, roles}}) for every node to create.
     type: dict
     required: true
   deployment:
@@ -37,7 +38,8 @@ options:
     type: str
     required: true
   networks:
-    description: C({site: {cidr, gateway, dns}}).
+    description: >-
+      C({site: {cidr, gateway, dns}}).
     type: dict
     required: true
   defaults:

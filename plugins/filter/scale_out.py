@@ -22,7 +22,8 @@ options:
     type: dict
     required: true
   node_sites:
-    description: C({host: site}) for every node, the new ones included.
+    description: >-
+      C({host: site}) for every node, the new ones included.
     type: dict
     required: true
   new_nodes:

@@ -19,11 +19,13 @@ description:
     availability zone or some lack one. Returns a summary otherwise.
 options:
   _input:
-    description: The sites, C({site: {zone: N, tiebreaker: bool, availability_zone: NAME}}).
+    description: >-
+      The sites, C({site: {zone: N, tiebreaker: bool, availability_zone: NAME}}).
     type: dict
     required: true
   nodes:
-    description: Host to site, C({host: site}).
+    description: >-
+      Host to site, C({host: site}).
     type: dict
     required: true
   server_quorum_ratio:
@@ -31,10 +33,12 @@ options:
     type: str
     default: "51%"
   volumes:
-    description: Replica sets per volume, C({name: [[data_host, data_host, arbiter_host], ...]}).
+    description: >-
+      Replica sets per volume, C({name: [[data_host, data_host, arbiter_host], ...]}).
     type: dict
   heketi_nodes:
-    description: Heketi node specs, C({host: {zone: N, tags: {arbiter: ...}}}).
+    description: >-
+      Heketi node specs, C({host: {zone: N, tags: {arbiter: ...}}}).
     type: dict
 """
 

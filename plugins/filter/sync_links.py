@@ -17,7 +17,8 @@ description:
     not be measured), pointing to geo-replication for the far site. O(allow_slow) accepts slow links.
 options:
   _input:
-    description: Links, C({"a-b": {"ms": 1.2, "from": host, "to": address, "error": text}}); C(ms) null when unmeasured.
+    description: >-
+      Links, C({"a-b": {"ms": 1.2, "from": host, "to": address, "error": text}}); C(ms) null when unmeasured.
     type: dict
     required: true
   max_rtt_ms:

@@ -12,8 +12,9 @@ short_description: The order of a rolling upgrade, data sites first, the tie-bre
 version_added: "0.3.0"
 author: metrostor.gluster developers
 description:
-  - Orders the Gluster nodes for C(playbooks/rolling_upgrade.yml), one node at a time: the data sites
-    first (site by site, by zone), the tie-breaker site last; inventory order within a site.
+  - >-
+      Orders the Gluster nodes for C(playbooks/rolling_upgrade.yml), one node at a time: the data sites first
+      (site by site, by zone), the tie-breaker site last; inventory order within a site.
   - Refuses (an error naming them) nodes that stand in no site of C(metrostor_sites).
 options:
   _input:
@@ -21,7 +22,8 @@ options:
     type: dict
     required: true
   node_sites:
-    description: C({host: site}) for every node (C(metrostor.gluster.node_sites)).
+    description: >-
+      C({host: site}) for every node (C(metrostor.gluster.node_sites)).
     type: dict
     required: true
   nodes:

@@ -15,6 +15,8 @@ description:
   - The DR playbooks read their markers (the C(user.metrostor.*) options) with it.
 version_added: "0.2.0"
 author: metrostor.gluster developers
+extends_documentation_fragment:
+  - metrostor.gluster.attributes
 options:
   name:
     description: Volume name.

@@ -19,6 +19,8 @@ description:
   - One module run for the whole set (the role renders over a hundred objects for eight clusters).
 version_added: "0.1.0"
 author: metrostor.gluster developers
+extends_documentation_fragment:
+  - metrostor.gluster.attributes
 options:
   dest:
     description: Directory that holds the files (created, mode 0755).

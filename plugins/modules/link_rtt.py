@@ -19,6 +19,8 @@ description:
     stretched replica and asynchronous geo-replication.
 version_added: "0.2.0"
 author: metrostor.gluster developers
+extends_documentation_fragment:
+  - metrostor.gluster.attributes
 options:
   targets:
     description: Host names or addresses, optionally as C(host:port).
