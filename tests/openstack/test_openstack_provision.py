@@ -65,7 +65,7 @@ def plain(value):
 
 
 def failure_message(result):
-    found = re.search(r'"msg": "(Provisioning of deployment .*?)"\n', result["out"], re.S)
+    found = re.search(r'"msg": "(Provisioning of deployment .*?)"\}', result["out"], re.S)
     assert found, result["out"][-4000:]
     return found.group(1)
 
