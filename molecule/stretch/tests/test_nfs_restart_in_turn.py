@@ -16,7 +16,9 @@ sys.path.insert(0, os.path.join(ROOT, "lab"))
 
 import nfs_site_loss  # noqa: E402
 
-ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+           # molecule's verifier exports ANSIBLE_FORCE_COLOR: colour codes begin every line of the output
+           ANSIBLE_FORCE_COLOR="0")
 ENV.pop("ANSIBLE_INVENTORY", None)
 
 

@@ -9,7 +9,9 @@ import pytest
 
 testinfra_hosts = ["gl-b1"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+           # molecule's verifier exports ANSIBLE_FORCE_COLOR: colour codes begin every line of the output
+           ANSIBLE_FORCE_COLOR="0")
 ENV.pop("ANSIBLE_INVENTORY", None)
 
 
