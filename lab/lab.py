@@ -181,22 +181,27 @@ def heketi_release():
 
 
 # -- state ------------------------------------------------------------------
-def state_path():
-    return os.path.join(WORK, "state.json")
+def read_state(work, empty):
+    """The state.json in WORK (a lab's, the OpenStack host's, the upgrade hosts'), or EMPTY."""
+    try:
+        with open(os.path.join(work, "state.json")) as handle:
+            return json.load(handle)
+    except (IOError, ValueError):
+        return empty
+
+
+def write_state(work, state):
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "state.json"), "w") as handle:
+        json.dump(state, handle, indent=2, sort_keys=True)
 
 
 def load_state():
-    try:
-        with open(state_path()) as handle:
-            return json.load(handle)
-    except (IOError, ValueError):
-        return {"hosts": {}, "cut": [], "delay": {}}
+    return read_state(WORK, {"hosts": {}, "cut": [], "delay": {}})
 
 
 def save_state(state):
-    os.makedirs(WORK, exist_ok=True)
-    with open(state_path(), "w") as handle:
-        json.dump(state, handle, indent=2, sort_keys=True)
+    write_state(WORK, state)
 
 
 # -- network ----------------------------------------------------------------

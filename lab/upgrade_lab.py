@@ -21,7 +21,6 @@ declared in inventories/lab/upgrade.yml.
     upgrade_lab.py down       stop them and remove their roots, disks and namespaces
 """
 
-import json
 import os
 import shutil
 import signal
@@ -155,22 +154,12 @@ def layout():
     return hosts
 
 
-def state_path():
-    return os.path.join(WORK, "state.json")
-
-
 def load_state():
-    try:
-        with open(state_path()) as handle:
-            return json.load(handle)
-    except (IOError, ValueError):
-        return {"hosts": {}}
+    return lab.read_state(WORK, {"hosts": {}})
 
 
 def save_state(state):
-    os.makedirs(WORK, exist_ok=True)
-    with open(state_path(), "w") as handle:
-        json.dump(state, handle, indent=2, sort_keys=True)
+    lab.write_state(WORK, state)
 
 
 def cmd_up(_args):

@@ -15,7 +15,6 @@ project metrostor, and metrostor-lab-admin); the passwords live only there and
 in .lab/openstack/secrets.env (mode 0600).
 """
 
-import json
 import os
 import secrets
 import signal
@@ -47,22 +46,12 @@ log = image.log
 sh = gluster_lab.sh
 
 
-def state_path():
-    return os.path.join(WORK, "state.json")
-
-
 def load_state():
-    try:
-        with open(state_path()) as handle:
-            return json.load(handle)
-    except (IOError, ValueError):
-        return {}
+    return gluster_lab.read_state(WORK, {})
 
 
 def save_state(state):
-    os.makedirs(WORK, exist_ok=True)
-    with open(state_path(), "w") as handle:
-        json.dump(state, handle, indent=2, sort_keys=True)
+    gluster_lab.write_state(WORK, state)
 
 
 def load_secrets():
