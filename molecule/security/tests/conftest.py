@@ -88,3 +88,8 @@ def lab_ca():
 @pytest.fixture(scope="session")
 def playbook():
     return run_playbook
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "security_ci: in the CI subset of this scenario (molecule/security_ci, run by tests/lab.sh)")

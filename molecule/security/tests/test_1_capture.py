@@ -13,6 +13,7 @@ from conftest import ROOT, mount, ssh
 sys.path.insert(0, os.path.join(ROOT, "lab"))
 from capture import Capture  # noqa: E402
 
+pytestmark = pytest.mark.security_ci
 testinfra_hosts = ["k8s-a1"]
 MARKER = "METROSTOR-MARKER-%s" % uuid.uuid4().hex
 

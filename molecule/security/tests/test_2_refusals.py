@@ -1,14 +1,14 @@
-"""What must be refused: a brick connection without a valid certificate, a client whose
-certificate is valid but not allowed (auth.ssl-allow), a host outside the client networks
-(auth.allow), and bad certificates given to the role (before anything changes)."""
-import hashlib
+"""What the deployed volumes must refuse: a brick connection without a valid certificate, a client
+whose certificate is valid but not allowed (auth.ssl-allow), a host outside the client networks
+(auth.allow).  In the CI subset (molecule/security_ci).  Bad input given to the roles:
+test_2_bad_input.py."""
 import os
-import tempfile
 
 import pytest
 
-from conftest import lab_ca, make_cert, mount, probe, put_files, ssh
+from conftest import PKI, lab_ca, make_cert, mount, probe, put_files, ssh
 
+pytestmark = pytest.mark.security_ci
 testinfra_hosts = ["gl-b1"]
 OUTSIDER = "gl-d1"  # the DR site's host: outside the client networks, not allowed by name
 
@@ -65,7 +65,7 @@ def test_brick_refuses_plain_tcp(bricks):
 def outsider_with(request):
     """Give gl-d1 Gluster files (cert, key, CA); removed afterwards."""
     def give(cert, key):
-        with open(os.path.join(os.environ.get("HOME", "/root"), ".metrostor", "pki", "gluster", "ca.crt")) as h:
+        with open(os.path.join(PKI, "ca.crt")) as h:
             put_files(OUTSIDER, {"/etc/ssl/glusterfs.pem": cert, "/etc/ssl/glusterfs.key": key,
                                  "/etc/ssl/glusterfs.ca": h.read()})
     yield give
@@ -110,73 +110,3 @@ def test_a_host_outside_the_client_networks_cannot_mount():
     rc, out = mount(OUTSIDER, "secacl", check=False)
     assert rc != 0 or "fuse" not in out, out
     ssh(OUTSIDER, "umount -l /mnt/secacl 2>/dev/null", check=False)
-
-
-# -- bad input: refused before anything changes, naming the file and the reason ------------------
-def checksums():
-    return {h: ssh(h, "sha256sum /etc/ssl/glusterfs.pem /etc/ssl/glusterfs.key")[1] for h in ("gl-a1", "k8s-a1")}
-
-
-@pytest.fixture(scope="module")
-def bad_files():
-    ca, ca_key = lab_ca()
-    work = tempfile.mkdtemp(prefix="metrostor-badtls-")
-    good_cert, good_key, _c, _k = make_cert("gl-a1", ca, ca_key)
-    expired_cert, expired_key, _c2, _k2 = make_cert("gl-a1", ca, ca_key, expired=True)
-    _other_cert, other_key, _c3, _k3 = make_cert("gl-a1", ca, ca_key)
-    _rca_pem, _rk, rca, rca_key = make_cert("rogue CA")
-    rogue_cert, rogue_key, _c4, _k4 = make_cert("gl-a1", rca, rca_key)
-    notca_cert, notca_key, _c5, _k5 = make_cert("gl-a1", ca, ca_key)
-    files = {"good.crt": good_cert, "good.key": good_key, "expired.crt": expired_cert, "expired.key": expired_key,
-             "other.key": other_key, "rogue.crt": rogue_cert, "rogue.key": rogue_key,
-             "notca.crt": notca_cert, "notca.key": notca_key}
-    for name, text in files.items():
-        with open(os.path.join(work, name), "w") as handle:
-            handle.write(text)
-    yield work
-    for name in files:
-        os.unlink(os.path.join(work, name))
-    os.rmdir(work)
-
-
-CA = os.path.join(os.environ.get("HOME", "/root"), ".metrostor", "pki", "gluster", "ca.crt")
-
-
-@pytest.mark.parametrize("cert,key,ca,reason", [
-    ("expired.crt", "expired.key", CA, "expired on"),
-    ("good.crt", "other.key", CA, "is not the private key of gluster_tls_cert_src"),
-    ("rogue.crt", "rogue.key", CA, "did not sign gluster_tls_cert_src"),
-])
-def test_bad_certificate_refused_before_anything_changes(playbook, bad_files, cert, key, ca, reason):
-    before = checksums()
-    cert_path, key_path = os.path.join(bad_files, cert), os.path.join(bad_files, key)
-    rc, out, recap = playbook("-e", "gluster_tls_cert_src=%s gluster_tls_key_src=%s gluster_tls_ca_src=%s"
-                              % (cert_path, key_path, ca), "-e", '{"gluster_tls_volumes": ["sectls"]}',
-                              playbook="playbooks/gluster_tls.yml")
-    assert rc != 0
-    assert reason in out and (cert_path in out or key_path in out), out[-3000:]
-    assert "Nothing was changed" in out
-    assert all(r["changed"] == 0 for r in recap.values()), recap
-    assert checksums() == before
-
-
-def test_a_ca_that_is_not_a_ca_refused(playbook, bad_files):
-    rc, out, recap = playbook("-e", "gluster_tls_ca_src=%s gluster_tls_ca_key_src=%s"
-                              % (os.path.join(bad_files, "notca.crt"), os.path.join(bad_files, "notca.key")),
-                              playbook="playbooks/gluster_tls.yml")
-    assert rc != 0 and "is not a CA certificate" in out and "notca.crt" in out, out[-3000:]
-    assert all(r["changed"] == 0 for r in recap.values()), recap
-
-
-def test_an_allow_list_of_star_refused(playbook):
-    rc, out, recap = playbook("-e", '{"gluster_volume_access_volumes": [{"name": "secacl", "allow": ["*"]}]}',
-                              playbook="playbooks/gluster_volume_access.yml")
-    assert rc != 0 and "lets every address mount" in out and "Nothing was changed" in out, out[-3000:]
-    assert all(r["changed"] == 0 for r in recap.values()), recap
-
-
-def test_role_is_idempotent_and_check_mode_changes_nothing(playbook):
-    rc, out, recap = playbook("--check", "--diff", "-e", '{"gluster_tls_volumes": ["sectls"]}',
-                              playbook="playbooks/gluster_tls.yml")
-    assert rc == 0, out[-3000:]
-    assert all(r["changed"] == 0 for r in recap.values()), recap

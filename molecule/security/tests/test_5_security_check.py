@@ -2,11 +2,14 @@
 not hold (naming it), and goes on with a site cut, reporting the hosts that did not answer."""
 import subprocess
 
+import pytest
+
 from conftest import LAB
 
 testinfra_hosts = ["gl-b1"]
 
 
+@pytest.mark.security_ci
 def test_passes_on_the_hardened_lab(playbook):
     rc, out, recap = playbook(playbook="playbooks/security_check.yml")
     assert rc == 0, out[-4000:]
