@@ -38,11 +38,25 @@ def make_volume(vol, bricks, host="gl-b1", ping_timeout=4):
     if "Volume Name: %s" % vol in gluster(host, "volume info", vol, check=False):
         gluster(host, "volume stop", vol, check=False)
         gluster(host, "volume delete", vol)
+    remove_brick_leftovers(vol, bricks)
     gluster(host, "volume create", vol, "replica 3 arbiter 1", " ".join(bricks), "force")
     options = dict(site_loss.STRETCH_OPTIONS, **{"network.ping-timeout": str(ping_timeout)})
     for key, value in options.items():
         gluster(host, "volume set", vol, key, value)
     gluster(host, "volume start", vol)
+
+
+def remove_brick_leftovers(vol, bricks):
+    """The brick directories an earlier experiment left for VOL on the hosts of BRICKS: VOL itself and
+    its siblings VOL-N (a scale-out's added sets) and VOL-rebuilt* (a brick that replace_node moved beside
+    its old directory).  Left behind, they are "already part of a volume" for the next add-brick or
+    replace-brick.  Lab cleanup of the test volume only (it is deleted when this runs)."""
+    names = address_to_lab_host()
+    for address in sorted(set(b.split(":", 1)[0] for b in bricks)):
+        roots = sorted(set(b.split(":", 1)[1].rsplit("/", 1)[0] for b in bricks if b.startswith(address + ":")))
+        paths = " ".join("%s/%s %s/%s-[0-9]* %s/%s-rebuilt*" % (r, vol, r, vol, r, vol) for r in roots)
+        subprocess.run([LAB, "ssh", names.get(address, address), "rm -rf " + paths], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
 
 
 def delete_volume(vol, host="gl-b1"):
@@ -110,6 +124,7 @@ def under_load(vol, bricks, operation, mountpoint="/mnt/metrostor-day2", keep_vo
         started = time.monotonic()
         result = dict(operation() or {})
         time.sleep(2)
+        stopped_at = time.monotonic()
         writer.stop()
         pending = wait_for_heal(vol)
         redundant_at = time.monotonic()
@@ -118,7 +133,8 @@ def under_load(vol, bricks, operation, mountpoint="/mnt/metrostor-day2", keep_vo
         identical, sums = data_bricks_identical(vol)
         result.update({
             "acknowledged": len(writer.acks), "lost": len(missing), "write_errors": len(writer.errors),
-            "stall_seconds": round(stall_after(writer.acks, failed_at), 2),
+            # up to the writer's stop: writes that hang until the end are a stall too
+            "stall_seconds": round(stall_after(writer.acks, failed_at, stopped_at), 2),
             "heal_pending": pending,
             "seconds_to_full_redundancy": round(result.get("repaired_at", redundant_at) - failed_at, 1)
             if pending == 0 else None,

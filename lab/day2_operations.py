@@ -18,7 +18,7 @@ import re
 import subprocess
 import time
 
-from day2_load import under_load
+from day2_load import address_to_lab_host, under_load
 from site_loss import LAB, ROOT
 
 VOLUME = "day2"
@@ -116,13 +116,37 @@ def replace_node(host="gl-b2", vol=VOLUME, bricks=BRICKS):
     """The host dies under load (destroyed: its root and disks are gone); a new empty host with the
     same name and address comes up; replace_node.yml makes it the old node again."""
     def operation():
+        old_uuid = peer_uuid(host)
         failed_at = time.monotonic()
         lab("destroy", host)
         lab("up")
         first, second, repaired_at = _twice("replace_node-" + host, "replace_node.yml", "-e",
                                             "replace_node_host=" + host)
-        return dict(summary(first, second), failed_at=failed_at, repaired_at=repaired_at)
+        return dict(summary(first, second), failed_at=failed_at, repaired_at=repaired_at, old_uuid=old_uuid,
+                    new_uuid=own_uuid(host), pool_seen_from="gl-a1", pool=pool_list("gl-a1"))
     return dict(under_load(vol, bricks, operation), operation="replace_node " + host)
+
+
+def pool_list(host):
+    from site_loss import gluster
+    return gluster(host, "pool list", check=False)
+
+
+def peer_uuid(host, seen_from="gl-a1"):
+    """HOST's peer uuid as the pool (a node of another site) knows it."""
+    address = dict((h, a) for a, h in address_to_lab_host().items())[host]
+    for line in pool_list(seen_from).splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[1] in (address, host):
+            return fields[0]
+    return None
+
+
+def own_uuid(host):
+    """The peer uuid HOST's glusterd runs with (glusterd.info)."""
+    out = subprocess.run([LAB, "ssh", host, "sed -n 's/^UUID=//p' /var/lib/glusterd/glusterd.info"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True).stdout
+    return out.strip() or None
 
 
 def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS):
@@ -259,9 +283,9 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
         log_run("heketi_standby-%d" % (index + 1), run)
     if prepared[0]["rc"]:
         return {"operation": "heketi_failover", "prepare_rc": prepared[0]["rc"]}
-    heketi_volume(home, "day2-before-cut", "present")
+    made_before_cut = heketi_volume(home, "day2-before-cut", "present")
     before = heketi_ids(home)
-    facts = {}
+    facts = {"volume_before_cut": (made_before_cut.get("volume") or {}).get("id") or made_before_cut.get("msg")}
 
     def operation():
         failed_at = time.monotonic()
@@ -274,6 +298,7 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
                 after = heketi_ids(to)
                 facts["db_entries_before_cut"] = len(before)
                 facts["db_entries_lost"] = sorted(before - after)
+                facts["volume_before_cut_kept"] = facts["volume_before_cut"] in after
                 created = heketi_volume(to, "day2-after-failover", "present")
                 deleted = heketi_volume(to, "day2-after-failover", "absent")
                 facts["volume_created_and_deleted"] = bool(created.get("changed") and deleted.get("changed")
@@ -300,5 +325,15 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
                       "refused_changed": changed(refused), "back_rc": back["rc"],
                       "home_again": service_name_check()})
         return facts
-    return dict(under_load(vol, bricks, operation), operation="heketi_failover %s -> %s (site %s cut)" % (home, to, site),
+    try:
+        outcome = under_load(vol, bricks, operation)
+    except BaseException:
+        # the lab is shared: whatever broke, the site comes back and Heketi goes home (forced)
+        lab_heal = subprocess.run([LAB, "heal", site], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        home_run = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home, "-e", "force=true")
+        log_run("heketi_failover-home-after-error", home_run)
+        print("heketi_failover: interrupted; site %s healed (rc %d), Heketi moved home to %s (rc %d)"
+              % (site, lab_heal.returncode, home, home_run["rc"]))
+        raise
+    return dict(outcome, operation="heketi_failover %s -> %s (site %s cut)" % (home, to, site),
                 prepare_rc=prepared[0]["rc"], prepare_second_changed=changed(prepared[1]))

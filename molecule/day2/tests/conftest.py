@@ -13,9 +13,15 @@ sys.path.insert(0, os.path.join(ROOT, "lab"))
 import day2_operations  # noqa: E402
 
 OUTCOMES = os.path.join(ROOT, ".lab", "day2", "outcomes.json")
+# what this session measured, printed at its end (pytest_terminal_summary), also when a test failed
+KEPT_THIS_SESSION = {}
+FIGURES = ("rc", "second_rc", "changed", "second_changed", "unreachable", "playbook_seconds",
+           "seconds_to_full_redundancy", "stall_seconds", "acknowledged", "lost", "write_errors", "heal_pending",
+           "data_bricks_identical")
 
 
 def keep(name, outcome):
+    KEPT_THIS_SESSION[name] = outcome
     os.makedirs(os.path.dirname(OUTCOMES), exist_ok=True)
     try:
         with open(OUTCOMES) as handle:
@@ -49,3 +55,15 @@ def assert_nothing_lost(outcome):
 @pytest.fixture(scope="session")
 def nothing_lost():
     return assert_nothing_lost
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures each operation of this session measured (the whole outcome is in OUTCOMES)."""
+    if not KEPT_THIS_SESSION:
+        return
+    terminalreporter.section("day-2 figures measured by this run (all of it: %s)" % OUTCOMES)
+    for name, outcome in KEPT_THIS_SESSION.items():
+        figures = ", ".join("%s=%s" % (k, outcome[k]) for k in FIGURES if k in outcome)
+        terminalreporter.write_line("%s (%s): %s" % (name, outcome.get("operation", name), figures))
+        extra = dict((k, v) for k, v in outcome.items() if k not in FIGURES and k not in ("operation", "data_brick_sums"))
+        terminalreporter.write_line("    " + json.dumps(extra, sort_keys=True, default=str)[:3000])

@@ -18,10 +18,11 @@ def test_second_run_changes_nothing(outcome):
     assert outcome["second_rc"] == 0 and outcome["second_changed"] == 0, outcome
 
 
-def test_the_new_node_has_the_old_uuid_and_the_pool_is_whole(outcome, ops):
-    from site_loss import gluster
-    pool = gluster("gl-a1", "pool list")
-    assert "Disconnected" not in pool and "10.77.2.12" in pool, pool
+def test_the_new_node_has_the_old_uuid_and_the_pool_is_whole(outcome):
+    # read before the host was destroyed (the pool's view from gl-a1) and on the new host afterwards
+    assert outcome["old_uuid"] and outcome["new_uuid"] == outcome["old_uuid"], outcome
+    pool = outcome["pool"]
+    assert "Disconnected" not in pool and "10.77.2.12" in pool and outcome["old_uuid"] in pool, pool
 
 
 def test_heketi_node_same_zone_and_tags(outcome, ops):

@@ -6,14 +6,18 @@ import pytest
 
 @pytest.fixture(scope="module")
 def outcome(ops, keep_outcome):
-    result = ops.scale_out(("gl-a3", "gl-b3"))
-    from day2_load import volume_sets
-    from site_loss import gluster
-    result["replica_sets"] = volume_sets(ops.VOLUME)
-    result["number_of_bricks"] = [line.split(":", 1)[1].strip() for line in gluster("gl-b1", "volume info", ops.VOLUME)
-                                  .splitlines() if line.startswith("Number of Bricks:")]
-    yield keep_outcome("scale_out", result)
-    ops.scale_in(("gl-a3", "gl-b3"))
+    try:
+        result = ops.scale_out(("gl-a3", "gl-b3"))
+        from day2_load import volume_sets
+        from site_loss import gluster
+        result["replica_sets"] = volume_sets(ops.VOLUME)
+        result["number_of_bricks"] = [line.split(":", 1)[1].strip() for line in
+                                      gluster("gl-b1", "volume info", ops.VOLUME).splitlines()
+                                      if line.startswith("Number of Bricks:")]
+        yield keep_outcome("scale_out", result)
+    finally:
+        # also when the scale-out failed half-way: the shared lab goes back to 2+2+1
+        ops.scale_in(("gl-a3", "gl-b3"))
 
 
 def test_scaled_out_under_load_nothing_lost(outcome, nothing_lost):
