@@ -3,7 +3,9 @@ import datetime
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -49,6 +51,31 @@ def put_files(host, files):
     """Write {path: text} on a lab host (mode 0600)."""
     for path, text in files.items():
         ssh(host, "umask 077; cat > %s" % path, stdin=text)
+
+
+def install_gluster_files(host, cert, key):
+    """Give a lab host a Gluster certificate and key (PEM texts) and the lab CA, installed by
+    roles/gluster_tls's own install step (run ad hoc, without its checks): where this build of
+    Gluster reads them (Debian's reads /usr/lib/ssl, linked to /etc/ssl)."""
+    work = tempfile.mkdtemp(prefix="metrostor-gluster-files-")
+    try:
+        for name, text in (("host.crt", cert), ("host.key", key)):
+            with open(os.path.join(work, name), "w") as handle:
+                handle.write(text)
+        given = {"gluster_tls_cert_src": os.path.join(work, "host.crt"),
+                 "gluster_tls_key_src": os.path.join(work, "host.key"),
+                 "gluster_tls_ca_src": os.path.join(PKI, "ca.crt")}
+        env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+                   ANSIBLE_FORCE_COLOR="0")
+        env.pop("ANSIBLE_INVENTORY", None)
+        proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible"), host, "-m", "ansible.builtin.include_role",
+                               "-a", "name=metrostor.gluster.gluster_tls tasks_from=install", "-e", json.dumps(given)],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=300)
+    finally:
+        shutil.rmtree(work)
+    if proc.returncode:
+        raise AssertionError("installing Gluster files on %s failed: %s" % (host, proc.stdout[-3000:]))
 
 
 def make_cert(cn, ca_cert=None, ca_key=None, days=30, expired=False, key=None):

@@ -2,11 +2,10 @@
 whose certificate is valid but not allowed (auth.ssl-allow), a host outside the client networks
 (auth.allow).  In the CI subset (molecule/security_ci).  Bad input given to the roles:
 test_2_bad_input.py."""
-import os
 
 import pytest
 
-from conftest import PKI, lab_ca, make_cert, mount, probe, put_files, ssh
+from conftest import install_gluster_files, lab_ca, make_cert, mount, probe, put_files, ssh
 
 pytestmark = pytest.mark.security_ci
 testinfra_hosts = ["gl-b1"]
@@ -63,11 +62,10 @@ def test_brick_refuses_plain_tcp(bricks):
 
 @pytest.fixture()
 def outsider_with(request):
-    """Give gl-d1 Gluster files (cert, key, CA); removed afterwards."""
+    """Give gl-d1 a Gluster certificate and key with the lab CA, where Gluster reads them (the role's
+    install step); removed afterwards."""
     def give(cert, key):
-        with open(os.path.join(PKI, "ca.crt")) as h:
-            put_files(OUTSIDER, {"/etc/ssl/glusterfs.pem": cert, "/etc/ssl/glusterfs.key": key,
-                                 "/etc/ssl/glusterfs.ca": h.read()})
+        install_gluster_files(OUTSIDER, cert, key)
     yield give
     ssh(OUTSIDER, "umount -l /mnt/sectls /mnt/secacl 2>/dev/null; rm -f /etc/ssl/glusterfs.pem /etc/ssl/glusterfs.key "
                   "/etc/ssl/glusterfs.ca", check=False)
@@ -77,6 +75,7 @@ def test_client_with_a_valid_certificate_but_not_allowed_cannot_mount(outsider_w
     ca, ca_key = lab_ca()
     cert, key, _c, _k = make_cert("intruder", ca, ca_key)
     outsider_with(cert, key)
+    ssh(OUTSIDER, "truncate -s 0 /var/log/glusterfs/mnt-sectls.log 2>/dev/null || true")  # only this attempt's lines
     rc, out = mount(OUTSIDER, "sectls", check=False)
     assert rc != 0 or "fuse" not in out, out
     _rc, log = ssh(OUTSIDER, "grep -h -i -E 'ssl-allow|not authorized|AUTH_FAILED|Authentication failed' "
