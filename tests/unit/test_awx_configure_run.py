@@ -119,6 +119,7 @@ def test_workflow_deploy_then_verify_and_schedules(configured):
         assert schedule["rrule"] == wanted["rrule"]
         assert schedule["unified_job_template"] == one(awx, "job_templates", wanted["job_template"])["id"]
         assert schedule["enabled"] is wanted.get("enabled", True)
+        assert (schedule.get("extra_data") or {}) == wanted.get("extra_data", {})
 
 
 ROTATED = dict(SECRETS, awx_secret_heketi_key="heketi-key-rotated")
