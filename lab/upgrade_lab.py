@@ -17,6 +17,10 @@ must be up): gu-a1 10.77.1.41 (a), gu-b1 10.77.2.41 (b), gu-c1 10.77.3.41 (c),
 declared in inventories/lab/upgrade.yml.
 
     upgrade_lab.py image      build the image and repositories (no lab needed; a few minutes)
+    upgrade_lab.py check      no lab needed: in a throw-away copy of the image (chroot), install what
+                              roles/gluster_node installs from the old repository, then run the package
+                              step of roles/gluster_rolling_upgrade (dist_upgrade) against the new one;
+                              prints the releases before and after (~5 minutes)
     upgrade_lab.py up         boot the hosts (lab up first; hold the lab lock)
     upgrade_lab.py down       stop them and remove their roots, disks and namespaces
 """
@@ -57,8 +61,8 @@ def sources(suite):
     return "\n".join(lines) + "\n"
 
 
-def chroot(rootfs, *cmd, **kw):
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+def chroot(rootfs, *cmd, env_extra=None, **kw):
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive", **(env_extra or {}))
     return lab.sh(["chroot", rootfs] + list(cmd), env=env, **kw)
 
 
@@ -136,6 +140,50 @@ def cmd_image(_args):
     with open(done, "w") as handle:
         handle.write(wanted)
     lab.log("upgrade image ready: %s (repositories: %s)" % (IMAGE, ", ".join(os.listdir(os.path.join(IMAGE, "repo")))))
+
+
+def cmd_check(_args):
+    """The rolling upgrade's package step, off-lab: the same apt-get commands as roles/gluster_rolling_upgrade
+    (dist_upgrade, service starts held back) in a chroot copy of the image, from the old release's GlusterFS
+    (OLD_PACKAGES installed from the old repository) to the new release."""
+    if not os.path.exists(os.path.join(IMAGE, ".repos")):
+        raise SystemExit("upgrade_lab: no image; run 'lab/upgrade_lab.py image' first")
+    scratch = os.path.join(CACHE, "check")
+    shutil.rmtree(scratch, ignore_errors=True)
+    lab.sh(["cp", "-a", os.path.join(IMAGE, "rootfs"), scratch])
+    repo = os.path.join(scratch, "srv/lab-repo")
+    os.makedirs(repo, exist_ok=True)
+    lab.sh(["mount", "--bind", os.path.join(IMAGE, "repo"), repo])
+    lab.sh(["mount", "-t", "proc", "proc", os.path.join(scratch, "proc")])
+    report = {}
+    try:
+        with open(os.path.join(scratch, "usr/sbin/policy-rc.d"), "w") as handle:
+            handle.write("#!/bin/sh\nexit 101\n")
+        os.chmod(os.path.join(scratch, "usr/sbin/policy-rc.d"), 0o755)
+        chroot(scratch, "apt-get", "update", "-qq")
+        chroot(scratch, "apt-get", "install", "-y", "-qq", *OLD_PACKAGES, stdout=subprocess.DEVNULL)
+        report["before"] = chroot(scratch, "glusterd", "--version", capture=True).splitlines()[0]
+        with open(os.path.join(scratch, "etc/apt/sources.list"), "w") as handle:
+            handle.write("deb [trusted=yes] file:/srv/lab-repo/%s ./\n" % NEW)
+        chroot(scratch, "apt-get", "update", "-qq")
+        plan = chroot(scratch, "apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade", capture=True)
+        report["to_install"] = len([line for line in plan.splitlines() if line.startswith("Inst ")])
+        started = time.monotonic()
+        chroot(scratch, "apt-get", "-y", "-q", "-o", "Dpkg::Options::=--force-confold", "-o",
+               "Dpkg::Options::=--force-confdef", "dist-upgrade", stdout=subprocess.DEVNULL,
+               env_extra={"APT_LISTCHANGES_FRONTEND": "none"})
+        report["dist_upgrade_seconds"] = round(time.monotonic() - started, 1)
+        report["after"] = chroot(scratch, "glusterd", "--version", capture=True).splitlines()[0]
+        report["debian_after"] = open(os.path.join(scratch, "etc/debian_version")).read().strip()
+        again = chroot(scratch, "apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade", capture=True)
+        report["left_to_install_after"] = len([line for line in again.splitlines() if line.startswith("Inst ")])
+    finally:
+        lab.sh(["umount", os.path.join(scratch, "proc")], check=False)
+        lab.sh(["umount", repo], check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+    lab.log("upgrade check (chroot, no lab): %s" % report)
+    if not (report.get("after", "").startswith("glusterfs 10") and report.get("left_to_install_after") == 0):
+        raise SystemExit("upgrade_lab: the package step did not reach GlusterFS 10 cleanly: %s" % report)
 
 
 def layout():
@@ -216,7 +264,7 @@ def cmd_down(_args):
 
 
 def main(argv):
-    commands = {"image": cmd_image, "up": cmd_up, "down": cmd_down}
+    commands = {"image": cmd_image, "check": cmd_check, "up": cmd_up, "down": cmd_down}
     if not argv or argv[0] not in commands:
         raise SystemExit(__doc__)
     commands[argv[0]](argv[1:])

@@ -76,6 +76,7 @@ def run():
         if second:
             day2_operations.log_run("rolling_upgrade-2", second)
         time.sleep(2)
+        stopped_at = time.monotonic()
         writer.stop()
         pending = wait_for_heal(VOLUME, host="gu-a1")
         missing = lost(writer.acks, writer.present())
@@ -88,7 +89,8 @@ def run():
             "second_rc": second["rc"] if second else None,
             "second_changed": day2_operations.changed(second) if second else None,
             "acknowledged": len(writer.acks), "lost": len(missing), "write_errors": len(writer.errors),
-            "stall_seconds": round(stall_after(writer.acks, started), 2), "heal_pending": pending,
+            # up to the writer's stop: writes that hang until the end are a stall too
+            "stall_seconds": round(stall_after(writer.acks, started, stopped_at), 2), "heal_pending": pending,
             "seconds_to_full_redundancy": round(done_at - started, 1) if pending == 0 else None,
             "data_bricks_identical": len(set(sums.values())) == 1 and all(sums.values()), "data_brick_sums": sums,
             "before": before, "after": {"releases": releases(), "op_version": op_version()},
@@ -126,8 +128,17 @@ def main():
     with open(path, "w") as handle:
         json.dump(kept, handle, indent=2, sort_keys=True)
     print(json.dumps(outcome, indent=2, sort_keys=True))
-    ok = (outcome["rc"] == 0 and outcome["second_changed"] == 0 and outcome["lost"] == 0
-          and outcome["heal_pending"] == 0 and outcome["data_bricks_identical"])
+    raised = int(outcome["after"]["op_version"] or 0) > int(outcome["before"]["op_version"] or 0)
+    ok = (outcome["rc"] == 0 and outcome["second_rc"] == 0 and outcome["second_changed"] == 0
+          and outcome["acknowledged"] > 50 and outcome["lost"] == 0 and outcome["heal_pending"] == 0
+          and outcome["data_bricks_identical"] and raised
+          and all(r["gluster"].startswith("glusterfs 10") for r in outcome["after"]["releases"].values()))
+    print("rolling upgrade %s: rc %s, second run rc %s changed %s; %s acknowledged writes, %s lost, longest stall "
+          "%s s, %s pending heal, data bricks identical: %s; op-version %s -> %s; playbook %s s"
+          % ("PASSED" if ok else "FAILED", outcome["rc"], outcome["second_rc"], outcome["second_changed"],
+             outcome["acknowledged"], outcome["lost"], outcome["stall_seconds"], outcome["heal_pending"],
+             outcome["data_bricks_identical"], outcome["before"]["op_version"], outcome["after"]["op_version"],
+             outcome["playbook_seconds"]))
     return 0 if ok else 1
 
 
