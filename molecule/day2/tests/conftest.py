@@ -3,6 +3,7 @@ and asserts on its outcome; outcomes are kept in .lab/day2/outcomes.json (bench/
 --last prints them)."""
 import json
 import os
+import signal
 import sys
 
 import pytest
@@ -13,6 +14,15 @@ sys.path.insert(0, os.path.join(ROOT, "lab"))
 import day2_operations  # noqa: E402
 
 OUTCOMES = os.path.join(ROOT, ".lab", "day2", "outcomes.json")
+
+
+def _interrupted(signum, _frame):
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
+# `timeout` (or anything else) stopping a run with SIGTERM: raised as an interruption, so that the
+# operations' clean-up still runs (a cut site healed, Heketi moved home, the scale-out's hosts taken out)
+signal.signal(signal.SIGTERM, _interrupted)
 # what this session measured, printed at its end (pytest_terminal_summary), also when a test failed
 KEPT_THIS_SESSION = {}
 FIGURES = ("rc", "second_rc", "changed", "second_changed", "unreachable", "playbook_seconds",
