@@ -27,11 +27,7 @@ SHARED_PREFIX = "metrostor_"
 # role -> variables it reads or defaults without declaring them (to be closed by the role's owner);
 # then README problems ("no README", or options the README does not name);
 # then option keys that are not spec keys (a flow-style description cut at a comma).
-KNOWN_GAPS = {
-    'nfs_ganesha': [
-        'metrostor_sites',
-    ],
-}
+KNOWN_GAPS = {}
 KNOWN_README_GAPS = {
     'gluster_georep': [
         'gluster_georep_mountbroker_root',
@@ -41,11 +37,6 @@ KNOWN_README_GAPS = {
         'gluster_tls_ca_path',
         'gluster_tls_key_path',
         'gluster_tls_secure_access_path',
-    ],
-    'nfs_ganesha': [
-        'nfs_ganesha_check_path',
-        'nfs_ganesha_log_level',
-        'nfs_ganesha_packages',
     ],
 }
 KNOWN_SPEC_KEY_PROBLEMS = {
