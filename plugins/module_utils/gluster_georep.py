@@ -233,20 +233,41 @@ class GeorepCli(object):
         try:
             return parse_config(self.cli.run_xml(self.base() + ["config"]))
         except GlusterError as err:
+            missing_on = re.findall(r"Staging failed on (\S+?)\.? Error: Geo-replication session between .* "
+                                    r"does not exist", str(err))
+            if missing_on:
+                # this node has the session, peers that joined after it was created (or were replaced)
+                # do not: session() reports them, and the module re-creates the session with force
+                raise GeorepError(str(err), "session_missing_on_peers",
+                                  "the session is not known on %s" % ", ".join(missing_on))
             if re.search(r"Geo-replication session between .* does not exist", str(err)):
                 return None
             kind, hint = classify(str(err))
             raise GeorepError(str(err), kind, hint)
 
     def session(self):
-        """This session's summary (with its config), or None when it does not exist."""
-        config = self.config()
+        """This session's summary (with its config), or None when it does not exist.
+
+        ``missing_on`` lists the peers that do not know the session (they joined the pool after it was
+        created, or were replaced): their staging fails every command of the session, and its
+        configuration cannot be read (``config`` is then empty) until ``create push-pem force``
+        gives it to them (upstream's step after adding nodes).
+        """
+        missing_on = []
+        try:
+            config = self.config()
+        except GeorepError as err:
+            if err.kind != "session_missing_on_peers":
+                raise
+            config = {}
+            missing_on = re.findall(r"Staging failed on (\S+?)\.? Error", err.raw)
         if config is None:
             return None
         root = self.run(self.base() + ["status", "detail"])
         for sess in parse_status(root):
             if sess["slave_host"] == self.slave_host and sess["slave_volume"] == self.slave_volume:
                 sess["config"] = config
+                sess["missing_on"] = missing_on
                 return sess
         raise GeorepError("gluster volume geo-replication %s %s status detail does not list the session"
                           % (self.master_volume, self.slave))

@@ -182,6 +182,10 @@ def plan(geo, p, session, current_config):
     wanted_config = dict((config_key(k), config_value(v)) for k, v in sorted(p["config"].items()))
     before = {"exists": session is not None, "status": status,
               "config": dict((k, current_config.get(k)) for k in wanted_config)}
+    if session and session.get("missing_on"):
+        # peers that joined (or were replaced) after the session was created refuse every command of it:
+        # create ... force gives them the session and the keys, keeping its state and the slave's data
+        steps.append(geo.create_args(push_pem=p["push_pem"], force=True, ssh_port=p["ssh_port"]))
     if p["state"] == "absent":
         if session:
             if status not in ("Created", "Stopped"):

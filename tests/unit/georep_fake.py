@@ -34,8 +34,11 @@ def xml_ok(inner=""):
 class FakeGeorep(object):
     def __init__(self, master="drvol", slave_host="10.77.4.11", slave_volume="drvol", exists=False,
                  state="Created", config=None, create_error=None, checkpoint_polls=1, master_exists=True,
-                 writes_needed=1):
+                 writes_needed=1, missing_on=()):
         self.master, self.slave_host, self.slave_volume = master, slave_host, slave_volume
+        # peers that joined (or were replaced) after the session was created: their staging fails every
+        # command of the session but status, until create ... force (as seen on the lab, GlusterFS 10.3)
+        self.missing_on = list(missing_on)
         self.exists = exists
         self.state = state  # Created, Started, Stopped, Paused
         self.config = dict(config or {"use_meta_volume": "false", "sync_jobs": "3", "checkpoint": "0"})
@@ -85,6 +88,9 @@ class FakeGeorep(object):
         if slave != "%s::%s" % (self.slave_host, self.slave_volume) and not slave.endswith(
                 "@%s::%s" % (self.slave_host, self.slave_volume)):
             return 0, xml_error("Geo-replication session between %s and %s does not exist." % (master, slave)), ""
+        if self.missing_on and self.exists and verb not in ("status",) and not (verb == "create" and "force" in rest):
+            return 0, xml_error("Staging failed on %s. Error: Geo-replication session between %s and %s does "
+                                "not exist." % (self.missing_on[0], master, slave)), ""
         handler = getattr(self, "do_" + verb)
         return handler(slave, rest)
 
@@ -99,6 +105,9 @@ class FakeGeorep(object):
 
     def do_create(self, slave, rest):
         assert rest in (["push-pem"], ["push-pem", "force"], [], ["force"], ["ssh-port", "2222", "push-pem"]), rest
+        if self.exists and self.missing_on and "force" in rest:
+            self.missing_on = []
+            return self.change("create " + " ".join(rest))
         if self.exists:
             return 0, xml_error("Session between %s and %s is already created." % (self.master, slave)), ""
         if self.create_error:

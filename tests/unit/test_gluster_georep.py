@@ -263,3 +263,30 @@ def test_marker_rewritten_until_the_checkpoint_completes(run, monkeypatch):
     monkeypatch.setattr(gluster_georep.time, "time", lambda: next(clock))
     out = run(fake, {"checkpoint": True, "checkpoint_timeout": 300})
     assert out["session"]["checkpoint"]["completed"] and len(fake.markers) == 3
+
+
+def test_session_unknown_to_a_replaced_peer_is_given_to_it_with_create_force(run):
+    """Seen on the lab: gl-b2, replaced by the day-2 tests after drvol's session was created, did not
+    know the session; every command of it failed ("Staging failed on 10.77.2.12. Error: Geo-replication
+    session between drvol and 10.77.4.11::drvol does not exist.") and the module, reading that as no
+    session, tried a plain create, refused because the DR copy holds the data."""
+    fake = FakeGeorep(exists=True, state="Stopped", config={"use_meta_volume": "true", "checkpoint": "0"},
+                      missing_on=["10.77.2.12"])
+    planned = run(fake, {"config": {"use_meta_volume": True}}, check=True)
+    assert planned["changed"] and planned["actions"][0] == \
+        "volume geo-replication drvol 10.77.4.11::drvol create push-pem force"
+    assert fake.changes == [] and fake.missing_on == ["10.77.2.12"]
+    out = run(fake, {"config": {"use_meta_volume": True}})
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol create push-pem force",
+                              "volume geo-replication drvol 10.77.4.11::drvol config use_meta_volume true",
+                              "volume geo-replication drvol 10.77.4.11::drvol start"]
+    assert fake.missing_on == [] and fake.state == "Started"
+    assert run(fake, {"config": {"use_meta_volume": True}})["actions"] == []
+
+
+def test_session_unknown_to_a_peer_then_deleted(run):
+    fake = FakeGeorep(exists=True, state="Stopped", missing_on=["10.77.2.12"])
+    out = run(fake, {"state": "absent"})
+    assert out["actions"] == ["volume geo-replication drvol 10.77.4.11::drvol create push-pem force",
+                              "volume geo-replication drvol 10.77.4.11::drvol delete"]
+    assert not fake.exists
