@@ -20,6 +20,10 @@ description:
     C(slave_volume_missing), C(slave_too_small), C(master_volume_missing) or C(rsync_missing).
   - The SSH prerequisites (C(gsec_create), passwordless SSH to the slave host, rsync on both sides)
     are set up by the C(metrostor.gluster.gluster_georep) role.
+  - A session that peers of the pool do not know (they joined it, or were replaced, after the session was
+    created; glusterd then fails every command of it with C(Staging failed on PEER)) is first given to them
+    with C(create push-pem force), as upstream documents after adding nodes; the session's state and the
+    slave's data are kept.
 version_added: "0.2.0"
 author: metrostor.gluster developers
 options:
