@@ -46,7 +46,7 @@ STRETCH_OPTIONS = {
 
 def lab(*args, check=True, capture=False):
     proc = subprocess.run([LAB] + list(args), stdout=subprocess.PIPE if capture else None,
-                          universal_newlines=True)
+                          universal_newlines=True, check=False)
     if check and proc.returncode:
         raise SystemExit("site_loss: lab %s failed" % " ".join(args))
     return proc.stdout if capture else proc.returncode
@@ -55,7 +55,7 @@ def lab(*args, check=True, capture=False):
 def gluster(host, *args, check=True):
     cmd = "gluster --mode=script " + " ".join(args)
     proc = subprocess.run([LAB, "ssh", host, cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
+                          universal_newlines=True, check=False)
     if check and proc.returncode:
         raise SystemExit("site_loss: %s on %s failed: %s" % (cmd, host, proc.stdout))
     return proc.stdout
@@ -164,7 +164,7 @@ def brick_checksums(vol, filename, hosts=("gl-a1", "gl-b1")):
     sums = {}
     for host in hosts:
         sums[host] = subprocess.run([LAB, "ssh", host, "sha256sum /bricks/brick1/%s/%s" % (vol, filename)],
-                                    stdout=subprocess.PIPE, universal_newlines=True).stdout.split()[:1]
+                                    stdout=subprocess.PIPE, universal_newlines=True, check=False).stdout.split()[:1]
     return sums
 
 
@@ -172,7 +172,7 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
     during = during if during is not None else max(20, ping_timeout + 15)
     make_volume(vol, ping_timeout)
     os.makedirs(mountpoint, exist_ok=True)
-    subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
+    subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL, check=False)
     subprocess.run(["mount", "-t", "glusterfs", "-o", "backup-volfile-servers=10.77.3.11",
                     "10.77.2.11:/" + vol, mountpoint], check=True)
     writer = FuseWriter(os.path.join(mountpoint, "records.log"))
@@ -187,7 +187,7 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
                 "heal_pending": pending, "heal_seconds": round(heal_seconds, 1),
                 "data_bricks_identical": sums["gl-a1"] == sums["gl-b1"]}
     finally:
-        subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
+        subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL, check=False)
 
 
 def main():

@@ -27,7 +27,7 @@ class HeketiUnderTest(object):
 
     # -- raw API ----------------------------------------------------------------
     def get(self, path):
-        status, _, body = self.server.call("GET", path)
+        status, _unused, body = self.server.call("GET", path)
         assert status == 200, (path, status, body)
         return body
 

@@ -90,8 +90,8 @@ def health_table(health, sites, groups, hostvars):
     for site in sorted(rows):
         row = rows[site]
         role = "tiebreaker" if (sites.get(site) or {}).get("tiebreaker") else ("data" if site in sites else "unknown")
-        lines.append("%-6s %-11s %-28s %-16s %s" % (site, role, ", ".join(row["hosts"]) or "-",
-                                                     "%d/%d" % tuple(row["peers"]), "%d/%d" % tuple(row["bricks"])))
+        lines.append("%-6s %-11s %-28s %-16s %s" % (
+            site, role, ", ".join(row["hosts"]) or "-", "%d/%d" % tuple(row["peers"]), "%d/%d" % tuple(row["bricks"])))
     return lines
 
 

@@ -26,7 +26,7 @@ import os
 
 from ansible.module_utils.six import string_types
 
-from ansible_collections.metrostor.gluster.plugins.filter.floating_address import floating_address_problems
+from ansible_collections.metrostor.gluster.plugins.module_utils.floating_address import floating_address_problems
 from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_storage_manifests import class_names
 from ansible_collections.metrostor.gluster.plugins.module_utils.k8s_version import (
     K8sVersionError,
@@ -190,7 +190,7 @@ def _check_heketi(settings):
 def floating_address_problem(server, data_sites):
     """Why the floating NFS address is refused, or None.
 
-    The rule is the NFS heads' own (plugins/filter/floating_address.py): an IP
+    The rule is the NFS heads' own (plugins/module_utils/floating_address.py): an IP
     address inside a network of every data site, since it moves between them.
     """
     networks = dict((site, conf.get("networks") or []) for site, conf in data_sites.items())
@@ -306,4 +306,4 @@ def immutable_change_message(name, changes):
             lines.append("%s: %s -> %s" % (field, json.dumps(before), json.dumps(after)))
     return ("StorageClass %s: Kubernetes does not allow changes to a StorageClass's %s (they are immutable); "
             "the wanted change is: %s. Existing volumes keep the old values. Set kubernetes_storage_force: true "
-            "to delete and re-create the class." % (name, ", ".join(f for f, _, _ in changes), "; ".join(lines)))
+            "to delete and re-create the class." % (name, ", ".join(change[0] for change in changes), "; ".join(lines)))

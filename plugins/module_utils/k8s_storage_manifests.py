@@ -225,7 +225,7 @@ def nfs_objects(cluster, settings, csi_upstream):
 def sort_objects(objects):
     """Stable apply order: by kind (KIND_ORDER), then as rendered."""
     rank = dict((kind, i) for i, kind in enumerate(KIND_ORDER))
-    return [o for _, _, o in sorted((rank.get(o["kind"], len(KIND_ORDER)), i, o) for i, o in enumerate(objects))]
+    return [entry[2] for entry in sorted((rank.get(o["kind"], len(KIND_ORDER)), i, o) for i, o in enumerate(objects))]
 
 
 def render_cluster(cluster, settings, csi_upstream=()):

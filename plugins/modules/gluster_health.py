@@ -20,7 +20,7 @@ description:
   - Every gluster command runs with a timeout (O(command_timeout)), so that a dead peer cannot hold
     it up. Run it on a node of a surviving site when a site is down.
 version_added: "0.2.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 options:
   gluster:
     description: Read the Gluster pool. C(false) reads only Heketi (on a Heketi host that is not a Gluster node).
@@ -161,8 +161,8 @@ def read_heketi(client):
     pending = int(ops.get("total") or 0)
     if pending:
         found.append("Heketi has %d pending operation(s) (%s in flight, %s stale, %s failed): see "
-                     "metrostor.gluster.heketi_operations" % (pending, ops.get("in_flight"), ops.get("stale"),
-                                                               ops.get("failed")))
+                     "metrostor.gluster.heketi_operations"
+                     % (pending, ops.get("in_flight"), ops.get("stale"), ops.get("failed")))
     not_online = []
     for cluster_id in client.cluster_list():
         for node_id in client.cluster_info(cluster_id).get("nodes") or []:

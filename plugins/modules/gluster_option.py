@@ -14,7 +14,7 @@ description:
   - Reads each option with C(gluster volume get) and sets only those that differ.
   - With O(volume=all), sets cluster-wide options such as C(cluster.server-quorum-ratio).
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.attributes
 options:

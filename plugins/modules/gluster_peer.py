@@ -15,7 +15,7 @@ description:
   - Before probing anything, every node to add is checked to answer on glusterd's port (24007);
     an unreachable node is an error and no peer is probed.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.attributes
 options:

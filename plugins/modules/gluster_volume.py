@@ -16,7 +16,7 @@ description:
   - The brick list of an existing volume is compared with O(bricks); a difference is an error
     (this module does not move bricks).
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.attributes
 options:

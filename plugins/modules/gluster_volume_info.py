@@ -14,7 +14,7 @@ description:
   - Reads C(gluster volume info NAME --xml) on this node. Changes nothing.
   - The DR playbooks read their markers (the C(user.metrostor.*) options) with it.
 version_added: "0.2.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.attributes
 options:

@@ -18,7 +18,7 @@ description:
     O(metrostor.gluster.heketi_volume#module:block=true).
   - Block volumes are identified by name.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

@@ -15,7 +15,7 @@ description:
   - Heketi clusters have no name. Without O(id), the module manages the only cluster
     (creating it when there is none) and fails when there are several.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

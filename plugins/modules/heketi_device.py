@@ -16,7 +16,7 @@ description:
   - Devices are identified by node manage hostname and device path. Heketi's device add
     returns no id; the module reads it back from the node.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

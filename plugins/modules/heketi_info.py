@@ -20,7 +20,7 @@ description:
   - RV(db_inconsistencies) lists what Heketi's own database check (C(GET /db/check)) found wrong,
     for example a brick whose device does not list it; an empty list means the database is consistent.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes.info_module

@@ -15,7 +15,7 @@ description:
     sets its tags and state, and removes it safely.
   - Nodes are identified by their manage hostname, not by Heketi's id.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

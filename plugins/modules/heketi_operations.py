@@ -28,7 +28,7 @@ description:
     naming it; Heketi's log says why.
   - This module does not refuse to run while operations are pending, it is the way out.
 version_added: "0.2.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

@@ -25,7 +25,7 @@ description:
     zone checking), delete devices, delete node. If a brick cannot be placed elsewhere,
     Heketi refuses and the node or device stays.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

@@ -19,7 +19,7 @@ description:
     C(block_hosting_volume_options)) to every volume; the module checks that the options it asks
     for are on the volume and ignores the ones the server added.
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.heketi
   - metrostor.gluster.attributes

@@ -18,7 +18,7 @@ description:
     or a Secret no longer asked for does not linger.
   - One module run for the whole set (the role renders over a hundred objects for eight clusters).
 version_added: "0.1.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.attributes
 options:
@@ -116,7 +116,8 @@ ARGUMENT_SPEC = dict(
         content=dict(type="str", required=True),
         mode=dict(type="str", default="0644"),
     )),
-    secret_files=dict(type="list", elements="dict", default=[], options=dict(
+    # the list holds paths and modes too: its secret part, each content, is no_log itself
+    secret_files=dict(type="list", elements="dict", default=[], no_log=False, options=dict(
         path=dict(type="str", required=True),
         content=dict(type="str", required=True, no_log=True),
         mode=dict(type="str", default="0600"),

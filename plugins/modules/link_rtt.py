@@ -18,7 +18,7 @@ description:
   - Changes nothing. Used by C(playbooks/validate_latency.yml) to choose between a synchronous
     stretched replica and asynchronous geo-replication.
 version_added: "0.2.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 extends_documentation_fragment:
   - metrostor.gluster.attributes
 options:
@@ -91,7 +91,7 @@ def handshake_ms(host, port, timeout):
 
 def measure(host, port, count, timeout):
     samples, error = [], None
-    for _ in range(count):
+    for _attempt in range(count):
         try:
             samples.append(round(handshake_ms(host, port, timeout), 3))
         except (socket.error, socket.timeout) as err:

@@ -57,8 +57,8 @@ def _volume(state, v):
 
 
 def _blockvolume(bv):
-    info = dict((k, copy.deepcopy(bv[k])) for k in ("size", "name", "hacount", "id", "blockvolume", "cluster",
-                                                     "blockhostingvolume", "usablesize"))
+    keys = ("size", "name", "hacount", "id", "blockvolume", "cluster", "blockhostingvolume", "usablesize")
+    info = dict((k, copy.deepcopy(bv[k])) for k in keys)
     if bv.get("auth"):
         info["auth"] = True
     return {"Info": info, "Pending": dict(NO_PENDING)}

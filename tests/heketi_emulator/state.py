@@ -388,7 +388,7 @@ class EmulatorState(object):
 
     def _place_sets(self, cluster_ids, roles, brick_kib, strict, sets):
         placed = []
-        for _ in range(sets):
+        for _unused in range(sets):
             chosen = self._place_set(cluster_ids, roles, brick_kib, strict)
             if chosen is None:
                 for dev, size, _role in placed:

@@ -3,7 +3,6 @@ server with a stale pending operation made for real (disk syncs held, server kil
 restarted: tests/real_heketi_faults.py), and against the real server and the emulation with nothing
 pending.  The real half is skipped, with the reason, where the real server cannot run here."""
 import os
-import re
 import threading
 
 import pytest

@@ -37,7 +37,7 @@ def playbook(tmp_path, *extra, extra_vars=None):
         path = tmp_path / "extra.json"
         path.write_text(json.dumps(extra_vars))
         cmd += ["-e", "@%s" % path]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     recap = re.search(r"localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", proc.stdout)
     assert recap, proc.stdout[-3000:] + proc.stderr[-3000:]
     return {"changed": int(recap.group(2)), "failed": int(recap.group(4)), "rc": proc.returncode,
@@ -47,7 +47,7 @@ def playbook(tmp_path, *extra, extra_vars=None):
 def snapshot(directory):
     """{relative path: (sha256, mode, mtime)} of every file under ``directory``."""
     out = {}
-    for base, _, files in os.walk(directory):
+    for base, _unused, files in os.walk(directory):
         for name in files:
             path = os.path.join(base, name)
             with open(path, "rb") as handle:
@@ -70,7 +70,7 @@ def test_render_twice_same_bytes_and_no_key(tmp_path):
     for run in (first, second):
         assert KEY not in run["out"] and KEY_B64 not in run["out"]
     kinds = {}
-    for path, (_, mode, _) in files.items():
+    for path, (_unused, mode, _unused) in files.items():
         text = (rendered / path).read_text()
         assert KEY not in text and KEY_B64 not in text
         assert mode == 0o644, path

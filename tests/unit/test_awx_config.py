@@ -202,7 +202,7 @@ def assert_read_as_bool(role, variable):
     var = re.escape(variable)
     reads = []
     for sub in ("tasks", "templates", "handlers"):
-        for dirpath, _, files in os.walk(os.path.join(role_dir(role), sub)):
+        for dirpath, _unused, files in os.walk(os.path.join(role_dir(role), sub)):
             for name in files:
                 with open(os.path.join(dirpath, name)) as f:
                     text = f.read()

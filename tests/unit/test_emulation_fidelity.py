@@ -101,8 +101,8 @@ def test_clusters_nodes_and_their_errors():
         t.req("unknown volume", "GET", "/volumes/" + "0" * 32)
         hosts = {"manage": ["a1"], "storage": ["10.0.1.1"]}
         t.req("node without zone", "POST", "/nodes", {"cluster": cid, "hostnames": hosts})
-        t.req("node without manage", "POST", "/nodes", {"cluster": cid, "zone": 1,
-                                                         "hostnames": {"manage": [], "storage": ["x"]}})
+        t.req("node without manage", "POST", "/nodes",
+              {"cluster": cid, "zone": 1, "hostnames": {"manage": [], "storage": ["x"]}})
         t.req("node in unknown cluster", "POST", "/nodes", {"cluster": "0" * 32, "zone": 1, "hostnames": hosts})
         node = t.req("add node", "POST", "/nodes", {"cluster": cid, "zone": 1, "hostnames": hosts,
                                                     "tags": {"arbiter": "disabled"}})
@@ -176,10 +176,10 @@ def test_volume_requests_sync_and_queued_errors():
         rep3 = {"type": "replicate", "replicate": {"replica": 3}}
         t.req("size 0", "POST", "/volumes", {"size": 0, "durability": rep3})
         t.req("unknown durability", "POST", "/volumes", {"size": 1, "durability": {"type": "mirror"}})
-        t.req("replica 4", "POST", "/volumes", {"size": 1, "durability": {"type": "replicate",
-                                                                            "replicate": {"replica": 4}}})
-        t.req("disperse 3+1", "POST", "/volumes", {"size": 4, "durability": {"type": "disperse",
-                                                                               "disperse": {"data": 3, "redundancy": 1}}})
+        t.req("replica 4", "POST", "/volumes",
+              {"size": 1, "durability": {"type": "replicate", "replicate": {"replica": 4}}})
+        t.req("disperse 3+1", "POST", "/volumes",
+              {"size": 4, "durability": {"type": "disperse", "disperse": {"data": 3, "redundancy": 1}}})
         t.req("unknown cluster", "POST", "/volumes", {"size": 1, "clusters": ["0" * 32]})
         t.req("negative gid", "POST", "/volumes", {"size": 1, "gid": -1})
         vol = t.req("create", "POST", "/volumes", {"size": 2, "name": "v1", "durability": rep3})
@@ -215,8 +215,8 @@ def test_brick_placement_arbiter_and_zones():
         off = t.req("arbiter false", "POST", "/volumes", {"size": 2, "durability": rep3,
                                                           "glustervolumeoptions": ["user.heketi.arbiter false"]})
         t.placement("arbiter false placement", off)
-        rep2 = t.req("replica 2", "POST", "/volumes", {"size": 1, "durability": {"type": "replicate",
-                                                                                   "replicate": {"replica": 2}}})
+        rep2 = t.req("replica 2", "POST", "/volumes",
+                     {"size": 1, "durability": {"type": "replicate", "replicate": {"replica": 2}}})
         # two of three zones: which two is the real server's own choice (its device order)
         t.note("replica 2: bricks, distinct zones", (len(rep2["bricks"]),
                                                      len(set(t.h.nodes()[b["node"]]["zone"] for b in rep2["bricks"]))))
@@ -256,9 +256,8 @@ def test_block_volumes():
         t.topology(zones=(1, 2, 3), arbiter_tags=False)
         t.req("block size 0", "POST", "/blockvolumes", {"size": 0})
         t.req("block without a hosting volume", "POST", "/blockvolumes", {"size": 1, "name": "lun0"})
-        hv = t.req("block-hosting volume", "POST", "/volumes", {"size": 5, "block": True,
-                                                               "durability": {"type": "replicate",
-                                                                              "replicate": {"replica": 3}}})
+        hv = t.req("block-hosting volume", "POST", "/volumes",
+                   {"size": 5, "block": True, "durability": {"type": "replicate", "replicate": {"replica": 3}}})
         t.note("hosting volume as created", (hv["block"], hv["blockinfo"]))
         t.req("block bigger than the hosting volume's room", "POST", "/blockvolumes", {"size": 6, "name": "big"})
         bv = t.req("block with auth", "POST", "/blockvolumes", {"size": 1, "name": "lun1", "auth": True})
@@ -290,8 +289,8 @@ def test_block_volumes():
         t.note("hosting after delete", (after["freesize"], after["reservedsize"], len(after["blockvolume"])))
         plain = t.req("none durability", "POST", "/volumes", {"size": 1, "durability": {"type": "none"}})
         t.note("none durability", plain["durability"])
-        ec = t.req("disperse 2+1", "POST", "/volumes", {"size": 2, "durability": {"type": "disperse",
-                                                                                   "disperse": {"data": 2, "redundancy": 1}}})
+        ec = t.req("disperse 2+1", "POST", "/volumes",
+                   {"size": 2, "durability": {"type": "disperse", "disperse": {"data": 2, "redundancy": 1}}})
         t.note("disperse durability", (ec["durability"], sorted(b["size"] for b in ec["bricks"])))
 
     assert_same(*both(scenario))
@@ -304,8 +303,8 @@ def test_throttle_does_not_count_uncollected_operations():
         t.topology(zones=(1, 2, 3), arbiter_tags=False)
         rep3 = {"type": "replicate", "replicate": {"replica": 3}}
         firsts = []
-        for _ in range(10):
-            status, _, _ = t.h.call("POST", "/volumes", {"size": 1, "durability": rep3})
+        for _attempt in range(10):
+            status, _unused, _unused = t.h.call("POST", "/volumes", {"size": 1, "durability": rep3})
             firsts.append(status)
         t.note("10 volume creates, none collected", firsts)
         t.req("create cluster meanwhile", "POST", "/clusters", {})

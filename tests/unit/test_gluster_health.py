@@ -45,8 +45,8 @@ def test_a_brick_missing_from_the_status_is_offline():
 
 
 def test_heal_summary_counts():
-    assert read_heal_summary(xml("heal_info_summary.xml")) == {"heal_pending": 0, "split_brain": 0,
-                                                              "bricks_not_answering": []}
+    assert read_heal_summary(xml("heal_info_summary.xml")) == {
+        "heal_pending": 0, "split_brain": 0, "bricks_not_answering": []}
 
 
 def test_server_quorum_rule():

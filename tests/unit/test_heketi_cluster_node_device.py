@@ -27,8 +27,9 @@ def test_cluster_file_and_block_flags(run_module, heketi):
     cid = run_module("heketi_cluster", {})["cluster"]["id"]
     before = heketi.fingerprint()
     r = run_module("heketi_cluster", {"file": False}, check=True)
-    assert r["changed"] and r["diff"] == {"before": {"cluster": {"file": True, "block": True}},
-                                         "after": {"cluster": {"file": False, "block": True}}}
+    assert r["changed"] and r["diff"] == {
+        "before": {"cluster": {"file": True, "block": True}},
+        "after": {"cluster": {"file": False, "block": True}}}
     assert heketi.fingerprint() == before
     r = run_module("heketi_cluster", {"id": cid, "file": False})
     assert r["changed"] and heketi.clusters()[cid]["file"] is False and heketi.clusters()[cid]["block"] is True

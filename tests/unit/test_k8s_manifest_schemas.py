@@ -64,7 +64,7 @@ def test_the_validation_can_fail(version):
     pv = copy.deepcopy(next(o for o in objects if o["kind"] == "PersistentVolume"))
     pv["spec"]["nfs"]["readonly"] = True  # the field is readOnly
     errors = validate_builtin(version, [unknown, wrong_type, no_provisioner, pv, sc])
-    assert [i for i, _ in errors] == [0, 1, 2, 3], errors
+    assert [i for i, _unused in errors] == [0, 1, 2, 3], errors
     assert "volumeBindingModes" in errors[0][1] and "readonly" in errors[3][1]
 
 

@@ -33,13 +33,13 @@ def test_snapshot_class_matches_the_crd(version):
 
 def test_retain_policy_validates():
     vsc = snapshot_class("1.29", kubernetes_storage_snapshot_deletion_policy="Retain")
-    validator, _ = crd_validator(CRD, vsc["apiVersion"])
+    validator, _unused = crd_validator(CRD, vsc["apiVersion"])
     assert list(validator.iter_errors(vsc)) == [] and vsc["deletionPolicy"] == "Retain"
 
 
 def test_the_crd_check_can_fail():
     vsc = snapshot_class("1.29")
-    validator, _ = crd_validator(CRD, vsc["apiVersion"])
+    validator, _unused = crd_validator(CRD, vsc["apiVersion"])
     bad = [dict(vsc, deletionPolicy="Keep"), dict(vsc, driverName="x"),
            dict((k, v) for k, v in vsc.items() if k != "driver"), dict(vsc, parameters={"n": 1}),
            dict(vsc, apiVersion="snapshot.storage.k8s.io/v1beta1")]
@@ -52,5 +52,5 @@ def test_the_crd_check_can_fail():
 
 def test_v1beta1_is_not_served_by_this_crd_release():
     """external-snapshotter v8 keeps v1beta1 only as served: false; the role uses v1 (1.20+)."""
-    _, entry = crd_validator(CRD, "snapshot.storage.k8s.io/v1beta1")
+    _unused, entry = crd_validator(CRD, "snapshot.storage.k8s.io/v1beta1")
     assert entry["served"] is False

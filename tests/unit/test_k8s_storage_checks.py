@@ -212,13 +212,12 @@ def test_immutable_changes_and_message():
     wanted = dict(existing, parameters={"server": "10.77.10.50", "share": "/gluster-k8s", "subDir": "x"},
                   allowVolumeExpansion=True)
     changes = immutable_changes(existing, wanted)
-    assert [f for f, _, _ in changes] == ["parameters"]  # allowVolumeExpansion may change
+    assert [f for f, _unused, _unused in changes] == ["parameters"]  # allowVolumeExpansion may change
     msg = immutable_change_message("gluster-nfs-stretched", changes)
     assert "parameters.share: \"/old\" -> \"/gluster-k8s\"" in msg and "parameters.subDir: null -> \"x\"" in msg
     assert "immutable" in msg and "kubernetes_storage_force: true" in msg
     assert immutable_changes(None, wanted) == []
     # defaults the API server fills in are not changes
     assert immutable_changes(dict(existing, reclaimPolicy="Delete"), dict(existing, reclaimPolicy=None)) == []
-    assert [f for f, _, _ in immutable_changes(existing, dict(existing, volumeBindingMode="WaitForFirstConsumer",
-                                                              provisioner="x"))] == ["provisioner",
-                                                                                     "volumeBindingMode"]
+    wanted = dict(existing, volumeBindingMode="WaitForFirstConsumer", provisioner="x")
+    assert [change[0] for change in immutable_changes(existing, wanted)] == ["provisioner", "volumeBindingMode"]

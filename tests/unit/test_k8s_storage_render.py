@@ -28,7 +28,7 @@ def by_name(objects, kind):
 
 
 def test_glusterfs_classes():
-    objects, _ = render("1.24", ["heketi"])
+    objects, _unused = render("1.24", ["heketi"])
     classes = by_name(objects, "StorageClass")
     assert sorted(classes) == ["glusterfs-a", "glusterfs-b", "glusterfs-stretched"]
     stretched = classes["glusterfs-stretched"]
@@ -71,7 +71,7 @@ def test_heketi_secret():
 
 
 def test_nfs_classes_and_snapshot_class():
-    objects, _ = render("1.29", ["nfs"])
+    objects, _unused = render("1.29", ["nfs"])
     classes = by_name(objects, "StorageClass")
     assert sorted(classes) == ["gluster-nfs-a", "gluster-nfs-b", "gluster-nfs-static", "gluster-nfs-stretched"]
     stretched = classes["gluster-nfs-stretched"]
@@ -86,7 +86,7 @@ def test_nfs_classes_and_snapshot_class():
 
 
 def test_csi_release_objects_and_pinned_images():
-    objects, _ = render("1.29", ["nfs"])
+    objects, _unused = render("1.29", ["nfs"])
     kinds = [o["kind"] for o in objects]
     # dependencies first: accounts and RBAC, the driver, its pods, then classes and volumes
     assert kinds.index("ServiceAccount") < kinds.index("ClusterRoleBinding") < kinds.index("CSIDriver") \
@@ -104,8 +104,8 @@ def test_csi_release_objects_and_pinned_images():
 
 
 def test_air_gapped_registry_and_namespace():
-    objects, _ = render("1.29", ["nfs"], kubernetes_storage_image_registry="mirror.example:5000/k8s/",
-                        kubernetes_storage_csi_nfs_namespace="storage-system")
+    objects, _unused = render("1.29", ["nfs"], kubernetes_storage_image_registry="mirror.example:5000/k8s/",
+                              kubernetes_storage_csi_nfs_namespace="storage-system")
     deployment = by_name(objects, "Deployment")["csi-nfs-controller"]
     assert deployment["metadata"]["namespace"] == "storage-system"
     images = [c["image"] for c in deployment["spec"]["template"]["spec"]["containers"]]
@@ -117,7 +117,7 @@ def test_air_gapped_registry_and_namespace():
 
 
 def test_snapshots_off_drops_the_sidecar_and_the_class():
-    objects, _ = render("1.29", ["nfs"], raw={"snapshots": False})
+    objects, _unused = render("1.29", ["nfs"], raw={"snapshots": False})
     containers = [c["name"] for c in by_name(objects, "Deployment")["csi-nfs-controller"]["spec"]["template"]
                   ["spec"]["containers"]]
     assert "csi-snapshotter" not in containers and "csi-provisioner" in containers
@@ -140,7 +140,7 @@ def test_snapshot_api_by_version(version, api):
 
 @pytest.mark.parametrize("version", ["1.19", "1.20"])
 def test_nfs_before_121_is_static_in_tree_volumes_only(version):
-    objects, _ = render(version, ["nfs"])
+    objects, _unused = render(version, ["nfs"])
     kinds = set(o["kind"] for o in objects)
     assert kinds == {"StorageClass", "PersistentVolume"}
     assert list(by_name(objects, "StorageClass")) == ["gluster-nfs-static"]
@@ -157,9 +157,9 @@ def test_nfs_before_121_is_static_in_tree_volumes_only(version):
 
 
 def test_cluster_zone_names_and_default_class():
-    objects, _ = render("1.29", ["nfs"], raw={"zones": {"a": "eu-west-1a"}},
-                        kubernetes_storage_default_class="gluster-nfs-stretched",
-                        kubernetes_storage_site_local_classes=True)
+    objects, _unused = render("1.29", ["nfs"], raw={"zones": {"a": "eu-west-1a"}},
+                              kubernetes_storage_default_class="gluster-nfs-stretched",
+                              kubernetes_storage_site_local_classes=True)
     classes = by_name(objects, "StorageClass")
     assert classes["gluster-nfs-a"]["allowedTopologies"][0]["matchLabelExpressions"][0]["values"] == ["eu-west-1a"]
     assert classes["gluster-nfs-stretched"]["metadata"]["annotations"] == {
@@ -168,6 +168,6 @@ def test_cluster_zone_names_and_default_class():
 
 
 def test_no_site_local_classes():
-    objects, _ = render("1.24", ["heketi", "nfs"], kubernetes_storage_site_local_classes=False,
-                        kubernetes_storage_nfs_static_volumes=[])
+    objects, _unused = render("1.24", ["heketi", "nfs"], kubernetes_storage_site_local_classes=False,
+                              kubernetes_storage_nfs_static_volumes=[])
     assert sorted(by_name(objects, "StorageClass")) == ["gluster-nfs-stretched", "glusterfs-stretched"]

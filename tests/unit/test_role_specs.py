@@ -94,7 +94,7 @@ def set_by_role(role):
     """Variables the role sets itself: register, set_fact, vars:, loop_var, vars/main.yml."""
     out = set(read_yaml(role_path(role, "vars", "main.yml")) or {})
     for sub in ("tasks", "handlers"):
-        for dirpath, _, files in os.walk(role_path(role, sub)):
+        for dirpath, _unused, files in os.walk(role_path(role, sub)):
             for name in files:
                 if not name.endswith((".yml", ".yaml")):
                     continue
@@ -118,7 +118,7 @@ def read_by_role(role, prefixes):
     token = re.compile(r"(?<![.\w])((?:%s)\w+)" % "|".join(re.escape(p) for p in prefixes))
     out = set()
     for sub in ("tasks", "handlers", "templates"):
-        for dirpath, _, files in os.walk(role_path(role, sub)):
+        for dirpath, _unused, files in os.walk(role_path(role, sub)):
             for name in files:
                 with open(os.path.join(dirpath, name)) as f:
                     text = f.read()

@@ -14,7 +14,7 @@ def run_playbook(*args, playbook="playbooks/site.yml"):
                ANSIBLE_FORCE_COLOR="0")
     env.pop("ANSIBLE_INVENTORY", None)
     proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), playbook] + list(args),
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
     out = proc.stdout + proc.stderr
     recap = {m.group(1): {"changed": int(m.group(2)), "failed": int(m.group(3))}
              for m in re.finditer(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", out, re.M)}

@@ -11,8 +11,8 @@ def test_check_mode_reports_no_change(playbook):
 
 
 def test_missing_device_is_refused(playbook, host):
-    rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps({"gluster_bricks": [{"device": "/dev/vdz",
-                                                                                     "name": "brick1"}]}))
+    bricks = {"gluster_bricks": [{"device": "/dev/vdz", "name": "brick1"}]}
+    rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
     assert rc != 0 and "Brick device /dev/vdz (brick brick1) does not exist on gl-a2" in out
 
 
@@ -20,8 +20,8 @@ def test_foreign_filesystem_is_not_wiped(playbook, host):
     marker = "/bricks/brick1/keep-me"
     host.run_test("echo precious > %s" % marker)
     # /dev/vdb carries the XFS of brick1; claiming it for another brick must be refused
-    rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps({"gluster_bricks": [{"device": "/dev/vdb",
-                                                                                     "name": "other"}]}))
+    bricks = {"gluster_bricks": [{"device": "/dev/vdb", "name": "other"}]}
+    rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
     assert rc != 0 and "already holds xfs labelled gl-brick1" in out and "Nothing was changed" in out
     assert host.file(marker).content_string.strip() == "precious"
     assert host.mount_point("/bricks/brick1").exists

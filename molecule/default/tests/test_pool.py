@@ -19,9 +19,6 @@ def test_server_quorum_ratio(host):
     assert re.search(r"cluster.server-quorum-ratio\s+51", out), out
 
 
-
-
-
 def test_health_playbook_reports_healthy(playbook):
     rc, out, recap = playbook("-e", '{"metrostor_health_fail_on": ["peers", "bricks", "quorum", "split_brain", '
                               '"heketi"]}', playbook="playbooks/health.yml")

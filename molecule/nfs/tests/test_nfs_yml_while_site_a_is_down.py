@@ -16,7 +16,7 @@ def lab(*args):
 
 def pool_connected():
     pool = subprocess.run([LAB, "ssh", "gl-b1", "gluster --mode=script pool list"], cwd=ROOT,
-                          capture_output=True, text=True).stdout
+                          capture_output=True, text=True, check=False).stdout
     return "Connected" in pool and "Disconnected" not in pool
 
 

@@ -21,7 +21,7 @@ def lab(*args):
 
 def timed(cmd, limit=180):
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=limit)
+    proc = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=limit, check=False)
     return time.monotonic() - start, proc.returncode, proc.stdout + proc.stderr
 
 
@@ -39,7 +39,7 @@ def site_a_cut():
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             pool = subprocess.run([os.path.join(ROOT, "lab", "lab"), "ssh", "gl-b1", "gluster --mode=script pool list"],
-                                  cwd=ROOT, capture_output=True, text=True).stdout
+                                  cwd=ROOT, capture_output=True, text=True, check=False).stdout
             if "Connected" in pool and "Disconnected" not in pool:
                 break
             time.sleep(3)

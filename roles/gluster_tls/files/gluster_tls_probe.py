@@ -71,7 +71,7 @@ def probe(host, port, cert=None, key=None, ca=None, wait=2.0):
 
 def bricks(volume):
     out = subprocess.run(["gluster", "--mode=script", "volume", "status", volume, "--xml"],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
     found = []
     try:
         root = ET.fromstring(out.stdout)

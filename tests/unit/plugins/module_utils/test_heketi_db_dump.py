@@ -13,7 +13,6 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client im
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_state import (
     load_state,
     read_per_object,
-    state_from_dump,
 )
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_topology import TopologyReconciler
 from tests import real_heketi
