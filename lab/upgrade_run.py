@@ -13,6 +13,7 @@ bench/day2_operations.py --last prints it with the other day-2 operations.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -116,7 +117,13 @@ def playbook():
     return {"rc": proc.returncode, "out": proc.stdout, "recap": recap, "seconds": round(time.monotonic() - started, 1)}
 
 
+def _interrupted(signum, _frame):
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
 def main():
+    # timeout's SIGTERM: the writer stops and the mount goes (run()'s finally) before the hosts are taken down
+    signal.signal(signal.SIGTERM, _interrupted)
     outcome = run()
     path = os.path.join(ROOT, ".lab", "day2", "outcomes.json")
     try:

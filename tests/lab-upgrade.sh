@@ -7,6 +7,8 @@
 # the run itself takes about 20 minutes here.  Hold the lab lock:
 #   flock /tmp/metrostor-lab.lock tests/lab-upgrade.sh
 set -euo pipefail
+# On SIGTERM (timeout), wait for upgrade_run.py's clean-up, then the EXIT trap takes the hosts down
+trap ':' TERM
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 lab/lab up
