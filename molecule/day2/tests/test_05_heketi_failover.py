@@ -33,6 +33,8 @@ def test_service_name_moved_with_a_valid_certificate(outcome):
 
 
 def test_old_heketi_fenced_when_its_site_returns(outcome):
+    # the returning site's bricks (the DB volume's arbiter among them) caught up before the fence
+    assert outcome["heal_pending_after_site_back"] == {}, outcome
     assert outcome["fence_rc"] == 0 and outcome["fence_changed"] > 0, outcome
     assert outcome["after_fence_rc"] == 0 and outcome["after_fence_changed"] == 0, outcome
 
