@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 exec flock /tmp/metrostor-openstack.lock bash -c '
   set -euo pipefail
   timeout 1800 lab/lab openstack up
-  timeout 3600 .venv/bin/python -m pytest -q -ra tests/openstack
+  timeout 3600 .venv/bin/python -m pytest -v -rA --durations=0 tests/openstack
   timeout 1200 .venv/bin/python bench/openstack_provision.py
 '

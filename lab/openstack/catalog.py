@@ -93,12 +93,18 @@ def cloud(conn):
     for name, vcpus, ram, disk in (("m1.gluster", 2, 4096, 20), ("m1.tiebreaker", 1, 1024, 10)):
         if not conn.compute.find_flavor(name):
             conn.compute.create_flavor(name=name, vcpus=vcpus, ram=ram, disk=disk)
+    # Cinder's default of 10 volumes is less than the example deployment (9) beside the tests' own
+    # small deployment and the benchmark's; nova's 10 instances likewise
+    project = conn.identity.find_project("metrostor")
+    conn.set_volume_quotas(project.id, volumes=40)
+    conn.set_compute_quotas(project.id, instances=20, cores=40)
     if not conn.image.find_image("debian-12-lab"):
         conn.create_image("debian-12-lab", data=b"\0" * 1048576, disk_format="raw", container_format="bare",
                           visibility="public", wait=True)
     zones = sorted(z.name for z in conn.compute.availability_zones() if z.name != "internal")
     volume_zones = sorted(z["zoneName"] for z in conn.block_storage.get("/os-availability-zone").json()["availabilityZoneInfo"])
-    say("ready: compute availability zones %s, volume availability zones %s" % (", ".join(zones), ", ".join(volume_zones)))
+    say("ready: compute availability zones %s, volume availability zones %s; project metrostor may hold 40 volumes, 20 servers"
+        % (", ".join(zones), ", ".join(volume_zones)))
 
 
 def main(argv):
