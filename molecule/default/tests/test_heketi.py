@@ -105,6 +105,10 @@ def test_heketi_answers_only_over_https(host):
     refused = host.ansible("metrostor.gluster.heketi_info", json.dumps(without_ca), check=False)
     assert "CERTIFICATE_VERIFY_FAILED" in refused.get("msg", ""), refused
     assert not refused.get("clusters"), refused
+    # ...unless told not to verify it (validate_certs: false)
+    told = host.ansible("metrostor.gluster.heketi_info", json.dumps(dict(without_ca, validate_certs=False,
+                                                                        gather=["clusters"])), check=False)
+    assert len(told.get("clusters", [])) == 1, told
 
 
 def test_topology_applied_with_zones_and_tags(host):
