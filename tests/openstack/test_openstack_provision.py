@@ -95,11 +95,11 @@ def neighbour(conn):
 
 
 @pytest.fixture(scope="module")
-def clean(cloud_env, conn, neighbour):
+def clean(cloud_env, conn, neighbour, small_plan):
     """Start from nothing of this deployment (an earlier interrupted run may have left some)."""
-    for deployment in (DEPLOYMENT, BAD):
+    for deployment, plan in ((DEPLOYMENT, PLAN), (BAD, small_plan)):
         if nothing_of(conn, deployment):
-            result = provision(cloud_env, "-e", "openstack_nodes_state=absent", deployment=deployment)
+            result = provision(cloud_env, "-e", "openstack_nodes_state=absent", deployment=deployment, plan=plan)
             assert result["rc"] == 0, result["out"][-3000:]
     return True
 
@@ -293,9 +293,10 @@ def test_quota_exceeded_stops_with_cinders_message(cloud_env, conn, admin, small
     assert "Create the brick volumes" in failed and "VolumeLimitExceeded" in failed
 
 
-def test_teardown_removes_everything_it_made_and_nothing_else(cloud_env, conn, neighbour):
-    for deployment in (BAD, DEPLOYMENT):
-        result = provision(cloud_env, "-e", "openstack_nodes_state=absent", deployment=deployment)
+def test_teardown_removes_everything_it_made_and_nothing_else(cloud_env, conn, neighbour, small_plan):
+    # ports, networks and groups are removed by the names of the plan they were made from
+    for deployment, plan in ((BAD, small_plan), (DEPLOYMENT, PLAN)):
+        result = provision(cloud_env, "-e", "openstack_nodes_state=absent", deployment=deployment, plan=plan)
         assert result["rc"] == 0, result["out"][-3000:]
         assert nothing_of(conn, deployment) == {}
     assert conn.compute.find_keypair(DEPLOYMENT) is None
