@@ -3,7 +3,8 @@
 # capture, refusals (other CA, plain TCP, names not allowed, hosts outside the client networks),
 # rotation of every secret under FUSE write load, the security check.  About 25 minutes on this
 # 2-core machine (management TLS on and off restarts glusterd on every server), so it has its own
-# command.  Uses the lab as it is (lab/lab up, then its converge) and leaves it up:
+# command; its CI subset (the tests marked security_ci) is molecule/security_ci, which tests/lab.sh
+# runs.  Uses the lab as it is (lab/lab up, then its converge) and leaves it up:
 #   bash scripts/bootstrap.sh && flock /tmp/metrostor-lab.lock bash tests/lab-security.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The lab part of the test run: bring the three-site lab up, run the molecule
 # scenarios on it (default: converge, idempotence, testinfra verification
-# including check mode and bad input; stretch: site loss under write load),
-# and take the lab down again.
+# including check mode and bad input; security_ci: the traffic capture, the
+# refusals and a rotation under write load, the CI subset of molecule/security;
+# stretch: site loss under write load), and take the lab down again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -26,4 +27,6 @@ done
 echo "lab: site.yml --check on the fresh lab predicted changes and changed nothing"
 
 molecule test -s default
+# on the lab as default leaves it; removes its test volumes, puts the inventory's JWT keys back
+molecule test -s security_ci
 molecule test -s stretch

@@ -54,3 +54,10 @@ def test_the_rotated_secrets_are_ones_rotate_secrets_knows():
     with open(os.path.join(ROOT, "inventories", "lab", "hosts.yml")) as handle:
         inventory = handle.read()
     assert all(host + ":" in inventory for host in env["METROSTOR_ROTATE_LIMIT"].split(",")), env
+
+
+def test_ci_runs_it_after_default():
+    with open(os.path.join(ROOT, "tests", "lab.sh")) as handle:
+        steps = [line.strip() for line in handle if line.startswith("molecule test -s ")]
+    assert "molecule test -s security_ci" in steps, steps
+    assert steps.index("molecule test -s security_ci") == steps.index("molecule test -s default") + 1, steps
