@@ -3,6 +3,7 @@
 In order (the tests share the cloud): a neighbour's server made by hand; check mode on an empty
 project creates nothing; the first run creates what the plan lists; the second changes nothing;
 check mode then changes nothing; the dynamic inventory gives the groups validate_layout.yml needs;
+a planned server name that a server of someone else has is refused before anything is created;
 bad input stops with the cloud's own message and what exists, and a re-run resumes; teardown
 removes everything the deployment made and nothing else.  Skipped, with the reason, when the lab
 OpenStack is not up.  Run by tests/lab-openstack.sh.
