@@ -12,8 +12,8 @@ lab/lab.py does for the lab):
     /srv/lab-repo/bullseye   GlusterFS 9.2 and what the roles install
     /srv/lab-repo/bookworm   every package a dist-upgrade of such a node to bookworm needs
 
-and boots three hosts from it, one per site, on the lab's bridges (the lab
-must be up): gu-a1 10.77.1.41 (a), gu-b1 10.77.2.41 (b), gu-c1 10.77.3.41 (c),
+and boots three hosts from it, one per site, on the lab's bridges (made here
+when the lab is not up): gu-a1 10.77.1.41 (a), gu-b1 10.77.2.41 (b), gu-c1 10.77.3.41 (c),
 declared in inventories/lab/upgrade.yml.
 
     upgrade_lab.py image      build the image and repositories (no lab needed; a few minutes)
@@ -21,7 +21,7 @@ declared in inventories/lab/upgrade.yml.
                               roles/gluster_node installs from the old repository, then run the package
                               step of roles/gluster_rolling_upgrade (dist_upgrade) against the new one;
                               prints the releases before and after (~5 minutes)
-    upgrade_lab.py up         boot the hosts (lab up first; hold the lab lock)
+    upgrade_lab.py up         boot the hosts (hold the lab lock; the lab's own hosts need not be up)
     upgrade_lab.py down       stop them and remove their roots, disks and namespaces
 """
 
@@ -216,6 +216,7 @@ def cmd_up(_args):
     main_lab, _main_hosts = lab.load_layout()
     hosts = layout()
     lab.WORK = WORK  # the hosts' roots and disks under .lab/upgrade
+    lab.ensure_dbus()  # as lab up does before booting hosts (the lab's own hosts need not be up)
     lab.setup_network(main_lab, hosts)
     state = load_state()
     pubkey = open(lab.ssh_keypair() + ".pub").read()

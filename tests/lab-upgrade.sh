@@ -11,7 +11,7 @@ set -euo pipefail
 trap ':' TERM
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
-lab/lab up
+# (the lab's own hosts are not needed: upgrade_lab.py up makes the sites' bridges and routing itself)
 python lab/upgrade_lab.py image
 trap 'python lab/upgrade_lab.py down' EXIT
 python lab/upgrade_lab.py up
