@@ -14,5 +14,5 @@ exec flock /tmp/metrostor-openstack.lock bash -c '
   timeout 300 lab/lab openstack down --purge
   timeout 1800 lab/lab openstack up
   timeout 3600 .venv/bin/python -m pytest -v -rA --durations=0 tests/openstack
-  timeout 1200 .venv/bin/python bench/openstack_provision.py
+  timeout 1800 .venv/bin/python bench/openstack_provision.py  # 1045 s on 2026-11-26
 '
