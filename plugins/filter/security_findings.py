@@ -14,7 +14,8 @@ author: metrostor.gluster developers
 description:
   - Turns the facts read on each host (C(security_facts)) and the pool's volume information into one row
     per finding C({subject, property, value, ok}). Hosts without facts are reported as unreachable.
-  - Also provides C(security_violations) (the rows of required properties that do not hold) and
+  - Also provides C(security_violations) (the rows of required properties that do not hold, each with a
+    C(fix), what makes the property hold) and
     C(security_table) (the rows as a text table).
   - "Properties: C(reachable), C(file_private) (no group or other access), C(heketi_tls), C(gluster_management_tls),
     C(volume_io_tls) (client.ssl and server.ssl on and every online brick completing a TLS handshake),
@@ -65,8 +66,18 @@ import xml.etree.ElementTree as ET
 
 from ansible.errors import AnsibleFilterError
 
-PROPERTIES = ("reachable", "file_private", "heketi_tls", "gluster_management_tls", "volume_io_tls",
-              "volume_auth_allow", "certificate_valid", "executor_key_restricted")
+# Every property the check knows, and what makes it hold (shown with each violation).
+REMEDIES = {
+    "reachable": "bring the host back; while a site is down, do not require reachable",
+    "file_private": "chmod go-rwx the file (the heketi and gluster_tls roles write them owner-only)",
+    "heketi_tls": "heketi_tls_enabled: true, then playbooks/heketi.yml",
+    "gluster_management_tls": "gluster_tls_management: true, then playbooks/gluster_tls.yml",
+    "volume_io_tls": "list the volume in gluster_tls_volumes, then playbooks/gluster_tls.yml -e gluster_tls_restart=force",
+    "volume_auth_allow": "list the volume in gluster_volume_access_volumes, then playbooks/gluster_volume_access.yml",
+    "certificate_valid": "renew it: playbooks/rotate_secrets.yml (Gluster's), a new heketi_tls_cert_src or the role's CA (Heketi's)",
+    "executor_key_restricted": "playbooks/heketi.yml installs the key with from= and the no- options",
+}
+PROPERTIES = tuple(REMEDIES)
 KEY_OPTIONS = ("no-port-forwarding", "no-agent-forwarding", "no-X11-forwarding", "no-pty")
 
 
@@ -179,7 +190,7 @@ def security_violations(rows, required):
     if unknown:
         raise AnsibleFilterError("security_violations: unknown properties %s (known: %s)"
                                  % (", ".join(unknown), ", ".join(PROPERTIES)))
-    return [r for r in rows if r["property"] in required and not r["ok"]]
+    return [dict(r, fix=REMEDIES[r["property"]]) for r in rows if r["property"] in required and not r["ok"]]
 
 
 def security_table(rows, required=()):

@@ -91,3 +91,28 @@ def test_table_marks_required_failures():
     table = security_table(rows, ["reachable"])
     assert table[0].startswith("subject") and "FAIL" in table[2]
     assert "warn" in security_table(rows, [])[2]
+
+
+def test_every_property_has_a_fix_and_violations_carry_it():
+    from ansible_collections.metrostor.gluster.plugins.filter.security_findings import PROPERTIES, REMEDIES
+    assert set(PROPERTIES) == set(REMEDIES) and all(REMEDIES[p] for p in PROPERTIES)
+    probes = {"secure": [{"online": True, "tls": False}]}
+    rows = security_findings({"gl-a1": {"secure_access": False}}, volumes_xml=VOLUMES, brick_probes=probes, now=NOW)
+    bad = security_violations(rows, ["gluster_management_tls", "volume_io_tls", "volume_auth_allow"])
+    named = {(r["subject"], r["property"]): r["fix"] for r in bad}
+    assert set(named) == {("gl-a1", "gluster_management_tls"), ("volume secure", "volume_io_tls"),
+                          ("volume open", "volume_io_tls"), ("volume open", "volume_auth_allow")}, named
+    assert "gluster_tls_restart=force" in named[("volume secure", "volume_io_tls")]
+    assert "gluster_volume_access_volumes" in named[("volume open", "volume_auth_allow")]
+
+
+def test_properties_are_exactly_the_checks_the_findings_make():
+    """PROPERTIES is the list a strict inventory requires (tests/integration/test_lab_hardened_inventory.py):
+    facts exercising every kind of finding give rows of exactly these properties, no other."""
+    from ansible_collections.metrostor.gluster.plugins.filter.security_findings import PROPERTIES
+    facts = {"gl-c1": {"files": [{"path": "/etc/heketi/heketi.json", "mode": "0600", "exists": True}],
+                       "heketi_tls": True, "secure_access": True, "executor_keys": [GOOD_KEY],
+                       "certificates": [{"path": "/etc/ssl/glusterfs.pem", "enddate": "notAfter=Nov 26 08:00:00 2027 GMT"}]},
+             "gl-a1": None}
+    rows = security_findings(facts, volumes_xml=VOLUMES, brick_probes={}, now=NOW)
+    assert sorted({r["property"] for r in rows}) == sorted(PROPERTIES)
