@@ -45,7 +45,7 @@ EOF
 }
 
 georep() {  # georep STATE VOLUME USER HOST SLAVEVOL
-  ansible gl-a1 -m metrostor.gluster.gluster_georep -a "master_volume=$2 slave_user=$3 slave_host=$4 slave_volume=$5 state=$1 ${6:-}"
+  ansible gl-a1 -m metrostor.gluster.gluster_georep -a "master_volume=$2 slave_user=$3 slave_host=$4 slave_volume=$5 state=$1 ${6:-}" < /dev/null
 }
 
 step_state() {
@@ -63,7 +63,13 @@ step_before() {
 }
 
 step_quiesce() {
-  lab/lab ssh gl-c1 'systemctl stop heketi; systemctl is-active heketi || true'
+  # the active Heketi: the host of heketi or heketi_standby with the DB volume mounted (gl-c1 unless failed over)
+  : > "$LOG/heketi-active"
+  for h in gl-c1 gl-a2; do
+    if lab/lab ssh "$h" 'findmnt -n -t fuse.glusterfs /var/lib/heketi' >/dev/null 2>&1; then echo "$h" >> "$LOG/heketi-active"; fi
+  done
+  echo "Heketi's DB mounted on: $(cat "$LOG/heketi-active")"
+  while read -r h; do lab/lab ssh "$h" 'systemctl stop heketi; systemctl is-active heketi || true' < /dev/null; done < "$LOG/heketi-active"
   georep_sessions | python -c 'import json,sys; print(json.dumps([s for s in json.load(sys.stdin) if s["status"] in ("Started", "Faulty", "Paused")]))' > "$GEOREP_STOPPED"
   echo "geo-replication sessions to stop: $(cat "$GEOREP_STOPPED")"
   python -c 'import json,sys; [print(s["master_volume"], s["slave_user"], s["slave_host"], s["slave_volume"]) for s in json.load(open(sys.argv[1]))]' "$GEOREP_STOPPED" |
@@ -80,7 +86,9 @@ step_apply() {
 }
 
 step_resume() {
-  lab/lab ssh gl-c1 'umount -l /var/lib/heketi 2>/dev/null; mount /var/lib/heketi && findmnt -n /var/lib/heketi && systemctl start heketi && systemctl is-active heketi'
+  while read -r h; do
+    lab/lab ssh "$h" 'umount -l /var/lib/heketi 2>/dev/null; mount /var/lib/heketi && findmnt -n /var/lib/heketi && systemctl start heketi && systemctl is-active heketi' < /dev/null
+  done < "$LOG/heketi-active"
   for h in gl-b1 gl-a1; do lab/lab ssh "$h" 'systemctl restart nfs-ganesha && systemctl is-active nfs-ganesha' || true; done
   if [ -s "$GEOREP_STOPPED" ]; then
     python -c 'import json,sys; [print(s["master_volume"], s["slave_user"], s["slave_host"], s["slave_volume"]) for s in json.load(open(sys.argv[1]))]' "$GEOREP_STOPPED" |
@@ -110,7 +118,7 @@ step_idempotent() {
 step_restore() {
   # The volumes' I/O TLS off and restarted (their mounts and Ganesha would not reconnect otherwise), then
   # management encryption off as the plain lab inventory has it.
-  lab/lab ssh gl-c1 'systemctl stop heketi' || true
+  step_quiesce
   for v in heketidbstorage nfs drvol; do
     lab/lab ssh gl-b1 "gluster volume info $v >/dev/null 2>&1 || exit 0; gluster --mode=script volume set $v client.ssl off && gluster --mode=script volume set $v server.ssl off && gluster --mode=script volume stop $v force && gluster --mode=script volume start $v"
   done
