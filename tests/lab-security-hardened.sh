@@ -22,6 +22,11 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 unset ANSIBLE_INVENTORY
 HARDENED=(-i inventories/lab/hosts.yml -i inventories/lab_hardened)
+# Volumes other scenarios left on the lab (not the lab inventory's): METROSTOR_HARDENED_VOLUMES="a b c"
+# replaces the overlay's lab_hardened_volumes for every step (name them all, the overlay's own included).
+if [ -n "${METROSTOR_HARDENED_VOLUMES:-}" ]; then
+  HARDENED+=(-e "{\"lab_hardened_volumes\": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1].split()))' "$METROSTOR_HARDENED_VOLUMES")}")
+fi
 LOG=.lab/security-hardened
 mkdir -p "$LOG"
 GEOREP_STOPPED="$LOG/georep-stopped.json"
@@ -119,7 +124,7 @@ step_restore() {
   # The volumes' I/O TLS off and restarted (their mounts and Ganesha would not reconnect otherwise), then
   # management encryption off as the plain lab inventory has it.
   step_quiesce
-  for v in heketidbstorage nfs drvol; do
+  for v in ${METROSTOR_HARDENED_VOLUMES:-heketidbstorage nfs drvol}; do
     lab/lab ssh gl-b1 "gluster volume info $v >/dev/null 2>&1 || exit 0; gluster --mode=script volume set $v client.ssl off && gluster --mode=script volume set $v server.ssl off && gluster --mode=script volume stop $v force && gluster --mode=script volume start $v"
   done
   ansible-playbook -i inventories/lab/hosts.yml playbooks/gluster_tls.yml > "$LOG/restore.log" 2>&1
