@@ -1,7 +1,7 @@
 """Run a job template of awx/config.yml the way AWX runs it: ansible-runner, a private data dir.
 
 AWX gives ansible-runner a private data directory with the project, the
-inventory, ``env/extravars`` (the survey answers), the machine credential's
+inventory, ``env/extravars`` (the template's extra vars and the survey answers), the machine credential's
 SSH key in ``env/ssh_key`` (ansible-runner loads it into an ssh-agent) and,
 for a custom credential type, its ``extra_vars`` injectors rendered with the
 credential's inputs into a file passed as ``-e @file``.  This module builds
@@ -93,7 +93,9 @@ def build_private_data_dir(pdd, config, template_name, inventory, credential_inp
         if os.path.isdir(os.path.join(inv_dir, extra)):
             shutil.copytree(os.path.join(inv_dir, extra), os.path.join(pdd, "inventory", extra), dirs_exist_ok=True)
 
-    extravars = survey_defaults(template)
+    # as AWX merges them: the template's extra_vars, then the survey's answers (its defaults where unanswered)
+    extravars = dict(template.get("extra_vars", {}))
+    extravars.update(survey_defaults(template))
     extravars.update(survey_answers or {})
     with open(os.path.join(pdd, "env", "extravars"), "w") as f:
         json.dump(extravars, f)
