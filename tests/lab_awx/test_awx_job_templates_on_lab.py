@@ -186,7 +186,9 @@ def test_job_template_on_the_lab(job, lab_ready, tmp_path):
         assert runner.status == "failed" and runner.rc != 0, stdout[-4000:]
         assert failed, stdout[-4000:]
         for event in failed:
-            msg = str(event.get("res", {}).get("msg", ""))
+            res = event.get("res", {})
+            # a looped refusal says "One or more items failed" and gives each item's message in its results
+            msg = " ".join([str(res.get("msg", ""))] + [str(r.get("msg", "")) for r in res.get("results", [])])
             assert event.get("task", "").startswith("Refuse") and job.expect in msg, (event.get("task"), msg)
         assert changed == [], "changed while refusing: %s" % changed
     else:
