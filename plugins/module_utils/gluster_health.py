@@ -83,6 +83,14 @@ def read_heal_summary(heal_root):
     return {"heal_pending": pending, "split_brain": split, "bricks_not_answering": unreachable}
 
 
+def heal_unknown(bricks):
+    """The heal counts of a started volume none of whose bricks is online: not asked, as ``heal info``
+    cannot answer then (its client finds no brick: "Not able to fetch volfile from glusterd", seen on the
+    lab after a reboot had started glusterd before the brick file system was mounted).  The bricks check
+    names the offline bricks; the counts are unknown (None), not 0."""
+    return {"heal_pending": None, "split_brain": None, "bricks_not_answering": list(bricks)}
+
+
 def read_georep(georep_root):
     """``gluster volume geo-replication status --xml`` -> list of sessions with their workers' states."""
     sessions = []

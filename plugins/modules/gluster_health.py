@@ -117,7 +117,9 @@ server_quorum_ratio:
   returned: always
   type: str
 volumes:
-  description: Per volume, its status, type, bricks, bricks_online, replica_sets, heal_pending and split_brain.
+  description:
+    - Per volume, its status, type, bricks, bricks_online, replica_sets, heal_pending and split_brain.
+    - C(heal_pending) and C(split_brain) are null for a started volume none of whose bricks is online (heal info cannot answer then).
   returned: always
   type: dict
 georep:
@@ -142,6 +144,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health i
     bricks_online,
     read_bricks,
     read_georep,
+    heal_unknown,
     read_heal_summary,
     replica_sets,
     server_quorum_met,
@@ -218,7 +221,10 @@ def read_gluster(module, p):
                "arbiter_bricks": info["arbiter_bricks"], "bricks_online": bricks_online(info, online.get(name, {})),
                "replica_sets": replica_sets(info)}
         if p["heal"] and name in started and info["replica"] > 1:
-            vol.update(read_heal_summary(cli.run_xml(timeout + ["volume", "heal", name, "info", "summary"])))
+            if any(vol["bricks_online"].values()):
+                vol.update(read_heal_summary(cli.run_xml(timeout + ["volume", "heal", name, "info", "summary"])))
+            else:
+                vol.update(heal_unknown(info["bricks"]))
         volumes[name] = vol
     facts = {"node": socket.gethostname(), "peers": peers, "server_quorum_ratio": ratio, "server_quorum": server_quorum_met(peers, ratio),
              "volumes": volumes}

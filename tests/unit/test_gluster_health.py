@@ -96,3 +96,32 @@ def test_a_stopped_geo_replication_session_is_still_reported():
     facts = dict(_facts({b: True for b in vol["bricks"]}),
                  georep=[{"name": "drvol", "workers": [{"primary_node": "10.77.1.11", "status": "Stopped"}]}])
     assert problems(facts) == {"georep": ["geo-replication drvol: 10.77.1.11 Stopped"]}
+
+
+def test_a_volume_with_no_brick_online_is_reported_not_a_failure():
+    # Seen on the lab: after a reboot glusterd started before /bricks/brick1 was mounted, no brick of the
+    # started volumes came up, and `heal info summary` failed ("Not able to fetch volfile from glusterd"):
+    # the module failed instead of naming the offline bricks.  It no longer asks heal info then.
+    from ansible_collections.metrostor.gluster.plugins.modules.gluster_health import read_gluster
+    status = xml("volume_status_all.xml")
+    volumes = status.find("volStatus/volumes")
+    for volume in list(volumes):
+        if volume.findtext("volName") == "drvol":
+            volumes.remove(volume)
+    module = RecordedModule({
+        "pool list": (0, recorded("pool_list.xml")),
+        "volume get all cluster.server-quorum-ratio": (0, recorded("volume_get.xml")),
+        "--timeout=20 volume info all": (0, recorded("volume_info_all.xml")),
+        "--timeout=20 volume status all": (0, ET.tostring(status, encoding="unicode")),
+        # answered only if asked (it must not be, for drvol)
+        "--timeout=20 volume heal drvol info summary": (2, "Not able to fetch volfile from glusterd"),
+    })
+    facts = read_gluster(module, {"command_timeout": 20, "volumes": ["drvol"], "heal": True, "georep": False})
+    assert not any("heal" in cmd for cmd in module.commands), module.commands
+    drvol = facts["volumes"]["drvol"]
+    assert drvol["heal_pending"] is None and not any(drvol["bricks_online"].values())
+    found = problems(facts)
+    assert "volume drvol: brick(s) not online: 10.77.1.11:/bricks/brick1/drvol" in found["bricks"][0]
+    assert "heal" not in found
+    assert verdict(facts, found).startswith("degraded: volume drvol: brick(s) not online")
+    assert "0/3 bricks online, 0 pending heal" in verdict(facts, found)
