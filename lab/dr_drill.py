@@ -338,8 +338,8 @@ def main():
     parser.add_argument("--modes", default="planned,unplanned")
     parser.add_argument("--before", type=int, default=20, help="seconds of writes before the failover")
     parser.add_argument("--during", type=int, default=10, help="seconds of writes on the DR site before failback")
-    parser.add_argument("--twice", action="store_true", help="run each playbook a second time and check it refuses "
-                                                              "or changes nothing")
+    parser.add_argument("--twice", action="store_true",
+                        help="run each playbook a second time and check it refuses or changes nothing")
     parser.add_argument("--report", help="also write the results (JSON) to this file")
     args = parser.parse_args()
     results = run(args.volume, tuple(args.modes.split(",")), args.before, args.during, check_twice=args.twice)
