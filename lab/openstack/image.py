@@ -94,7 +94,7 @@ def build_image():
     for line in units.splitlines():
         unit = line.split()[0]
         if unit.split(".")[0].split("@")[0] in ("mariadb", "rabbitmq-server", "uwsgi", "apache2", "tgt", "iscsid",
-                                                 "open-iscsi", "rpcbind", "nfs-client") or any(
+                                                "open-iscsi", "rpcbind", "nfs-client") or any(
                 unit.startswith(p) for p in ("keystone", "glance", "placement", "nova", "neutron", "cinder")):
             gluster_lab.sh(["chroot", rootfs, "systemctl", "disable", unit], check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
