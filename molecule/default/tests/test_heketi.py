@@ -106,8 +106,8 @@ def test_heketi_answers_only_over_https(host):
     assert "CERTIFICATE_VERIFY_FAILED" in refused.get("msg", ""), refused
     assert not refused.get("clusters"), refused
     # ...unless told not to verify it (validate_certs: false)
-    told = host.ansible("metrostor.gluster.heketi_info", json.dumps(dict(without_ca, validate_certs=False,
-                                                                        gather=["clusters"])), check=False)
+    told = host.ansible("metrostor.gluster.heketi_info",
+                        json.dumps(dict(without_ca, validate_certs=False, gather=["clusters"])), check=False)
     assert len(told.get("clusters", [])) == 1, told
 
 
