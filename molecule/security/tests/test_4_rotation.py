@@ -74,8 +74,7 @@ def rotation(playbook):
     time.sleep(3)
     started = time.monotonic()
     limit = ["--limit", ",".join(LIMIT)] if LIMIT else []
-    rc, out, recap = playbook(*limit, "-e", json.dumps(dict(NEW_KEYS, gluster_tls_volumes=["sectls"],
-                                                           rotate_secrets=ROTATED)),
+    rc, out, recap = playbook(*limit, "-e", json.dumps(dict(NEW_KEYS, gluster_tls_volumes=["sectls"], rotate_secrets=ROTATED)),
                               playbook="playbooks/rotate_secrets.yml")
     seconds = time.monotonic() - started
     time.sleep(3)
