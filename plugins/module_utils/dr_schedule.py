@@ -101,8 +101,8 @@ def check_schedules(schedules, volume_pairs, known_namespaces=None):
         seen.add(name)
         unknown = sorted(set(sched) - KNOWN_KEYS)
         if unknown:
-            problems.append("%s has unknown keys %s (known: %s)" % (where, ", ".join(unknown),
-                                                                     ", ".join(sorted(KNOWN_KEYS))))
+            problems.append("%s has unknown keys %s (known: %s)"
+                            % (where, ", ".join(unknown), ", ".join(sorted(KNOWN_KEYS))))
         volumes = sched.get("volumes")
         if not isinstance(volumes, list) or not volumes:
             problems.append("%s needs volumes: the primary volumes of the application group" % where)
