@@ -105,8 +105,7 @@ def rewrite_pv_source(spec, name, dr):
                                                     "nodeAffinity", "persistentVolumeReclaimPolicy",
                                                     "storageClassName", "volumeMode"))
         raise RewriteError("PersistentVolume %s has a volume source (%s) this rewrite does not know; only glusterfs, "
-                           "nfs and the %s CSI driver are pointed at the DR copy" % (name, ", ".join(kinds),
-                                                                                    CSI_NFS_DRIVER))
+                           "nfs and the %s CSI driver are pointed at the DR copy" % (name, ", ".join(kinds), CSI_NFS_DRIVER))
 
 
 def _nfs_server(dr, name):
