@@ -164,7 +164,7 @@ def main():
         status = read_bricks(cli.run_xml(timeout + ["volume", "status", "all"])) if started else {}
         online = dict((name, bricks_online(vol, status.get(name, {}))) for name, vol in volumes.items())
         steps, skipped = plan(volumes, online, p["host"], p["brick_roots"], p["new_host"], p["volumes"],
-                               p["online_too"])
+                              p["online_too"])
         for step in steps:
             for args in step["args"]:
                 actions.append("gluster " + " ".join(args))
