@@ -268,6 +268,7 @@ def main():
         current_config = session["config"] if session else {}
         replaced = ((session or {}).get("checkpoint") or {}).get("time", "") if p["checkpoint"] else None
         steps, before, after = plan(geo, p, session, current_config)
+
         def mark():
             geo.mark_checkpoint("checkpoint set %s" % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
@@ -288,8 +289,8 @@ def main():
                     module.fail_json(
                         msg="the checkpoint of %s -> %s (set %s) did not complete within %d s; the slave has "
                             "the master's data up to %s" % (p["master_volume"], geo.slave, checkpoint.get("time"),
-                                                              p["checkpoint_timeout"],
-                                                              (session or {}).get("last_synced")),
+                                                            p["checkpoint_timeout"],
+                                                            (session or {}).get("last_synced")),
                         failure_kind="checkpoint_timeout", actions=done, session=session, changed=bool(done))
     except GeorepError as err:
         module.fail_json(msg="%s; commands run before the failure: %s" % (err, done or "none"),
