@@ -100,8 +100,8 @@ class FakeGeorep(object):
 
     def change(self, what):
         self.changes.append(what)
-        return 0, xml_ok("<master>%s</master><slave>%s::%s</slave>" % (self.master, self.slave_host,
-                                                                        self.slave_volume)), ""
+        return 0, xml_ok("<master>%s</master><slave>%s::%s</slave>"
+                         % (self.master, self.slave_host, self.slave_volume)), ""
 
     def do_create(self, slave, rest):
         assert rest in (["push-pem"], ["push-pem", "force"], [], ["force"], ["ssh-port", "2222", "push-pem"]), rest
