@@ -25,7 +25,7 @@ description:
     replicated is reported (its data is gone with its disk) and not rebuilt.
   - The whole plan is made before the first command; a failure reports the steps already done.
 version_added: "0.3.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 options:
   host:
     description: The bricks' host as the volumes name it (the address or name the bricks were created with).
