@@ -25,7 +25,7 @@ description:
     with C(create push-pem force), as upstream documents after adding nodes; the session's state and the
     slave's data are kept.
 version_added: "0.2.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 options:
   master_volume:
     description: The volume to copy, in this node's pool.
