@@ -20,7 +20,7 @@ description:
     the volume, the set and the site.
   - A volume that already has a brick on a new data node is left alone, so a second run changes nothing.
 version_added: "0.3.0"
-author: metrostor.gluster developers
+author: metrostor.gluster developers (!UNKNOWN)
 options:
   sites:
     description: "The sites, C(metrostor_sites) (C({site: {zone, tiebreaker}}))."
