@@ -51,7 +51,7 @@ def table(outcomes):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--only", help="run only the operations whose name starts with this")
     parser.add_argument("--last", action="store_true", help="print the last molecule/day2 run's outcomes")
     args = parser.parse_args()
