@@ -49,7 +49,7 @@ def table(results, delay):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("delay_ms", nargs="?", type=int, default=None, help="(old form of --delay)")
     parser.add_argument("--delay", type=int, default=30, help="ms added towards the DR site (lab delay d)")
     parser.add_argument("--modes", default="planned,unplanned")
@@ -65,7 +65,7 @@ def main():
         results = dr_drill.run("drvol", tuple(args.modes.split(",")), before=args.before, during=args.during,
                                check_twice=args.twice)
     finally:
-        subprocess.run([lab, "delay", "d", "0"])
+        subprocess.run([lab, "delay", "d", "0"], check=False)
     if args.report:
         with open(args.report, "w") as handle:
             json.dump(results, handle, indent=2)
