@@ -46,7 +46,7 @@ def provision(tree, *extra):
            "-e", "openstack_nodes_deployment=" + DEPLOYMENT] + list(extra)
     started = time.time()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
+                          universal_newlines=True, check=False)
     seconds = time.time() - started
     recap = re.search(r"changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", proc.stdout)
     if proc.returncode != 0 or not recap:
