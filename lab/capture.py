@@ -89,7 +89,7 @@ class Capture(threading.Thread):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--marker", required=True)
     parser.add_argument("--iface", action="append", help="interface (repeat); default the site bridges a, b, c")
