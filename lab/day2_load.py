@@ -56,7 +56,7 @@ def remove_brick_leftovers(vol, bricks):
         roots = sorted(set(b.split(":", 1)[1].rsplit("/", 1)[0] for b in bricks if b.startswith(address + ":")))
         paths = " ".join("%s/%s %s/%s-[0-9]* %s/%s-rebuilt*" % (r, vol, r, vol, r, vol) for r in roots)
         subprocess.run([LAB, "ssh", names.get(address, address), "rm -rf " + paths], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+                       stderr=subprocess.DEVNULL, check=False)
 
 
 def delete_volume(vol, host="gl-b1"):
@@ -104,7 +104,7 @@ def data_bricks_identical(vol, host="gl-b1"):
             address, path = brick.split(":", 1)
             out = subprocess.run([LAB, "ssh", names.get(address, address),
                                   "f=%s/%s; [ -s $f ] && sha256sum $f | cut -d' ' -f1" % (path, RECORDS)],
-                                 stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+                                 stdout=subprocess.PIPE, universal_newlines=True, check=False).stdout.strip()
             sums.append(out)
         if any(sums):
             checked[" ".join(rset[:2])] = sums
@@ -114,7 +114,7 @@ def data_bricks_identical(vol, host="gl-b1"):
 def under_load(vol, bricks, operation, mountpoint="/mnt/metrostor-day2", keep_volume=True):
     make_volume(vol, bricks)
     os.makedirs(mountpoint, exist_ok=True)
-    subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
+    subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL, check=False)
     subprocess.run(["mount", "-t", "glusterfs", "-o", "backup-volfile-servers=10.77.3.11:10.77.1.11",
                     "10.77.2.11:/" + vol, mountpoint], check=True)
     writer = FuseWriter(os.path.join(mountpoint, RECORDS))
@@ -145,6 +145,6 @@ def under_load(vol, bricks, operation, mountpoint="/mnt/metrostor-day2", keep_vo
     finally:
         if writer.is_alive():
             writer.stop()
-        subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
+        subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL, check=False)
         if not keep_volume:
             delete_volume(vol)
