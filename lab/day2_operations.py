@@ -30,7 +30,7 @@ SCALE_OUT_INVENTORY = os.path.join(ROOT, "inventories", "lab", "scale_out.yml")
 
 def lab(*args, env=None):
     proc = subprocess.run([LAB] + list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, env=dict(os.environ, **(env or {})))
+                          universal_newlines=True, env=dict(os.environ, **(env or {})), check=False)
     if proc.returncode:
         raise RuntimeError("lab %s failed: %s" % (" ".join(args), proc.stdout))
     return proc.stdout
@@ -47,7 +47,7 @@ def playbook(name, *args, inventories=(), timeout=1800):
     started = time.monotonic()
     proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/" + name] + inv
                           + list(args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=timeout)
+                          universal_newlines=True, timeout=timeout, check=False)
     out = proc.stdout
     recap = {m.group(1): {"changed": int(m.group(2)), "unreachable": int(m.group(3)), "failed": int(m.group(4))}
              for m in re.finditer(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)",
@@ -145,7 +145,7 @@ def peer_uuid(host, seen_from="gl-a1"):
 def own_uuid(host):
     """The peer uuid HOST's glusterd runs with (glusterd.info)."""
     out = subprocess.run([LAB, "ssh", host, "sed -n 's/^UUID=//p' /var/lib/glusterd/glusterd.info"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True).stdout
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, check=False).stdout
     return out.strip() or None
 
 
@@ -174,7 +174,7 @@ def ansible(host, module, args, inventories=()):
         inv += ["-i", path]
     return subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible"), host] + inv + ["-m", module, "-a", args],
                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
+                          universal_newlines=True, check=False)
 
 
 HEKETI_ON_C1 = ("heketi_url=https://127.0.0.1:8080 heketi_key=lab-admin-secret ca_path=/etc/heketi/tls/ca.crt")
@@ -193,7 +193,7 @@ def forget_host_keys(addresses, hosts=("gl-c1", "gl-a2")):
     has a new key, and the executor's ssh check would refuse it)."""
     for host in hosts:
         subprocess.run([LAB, "ssh", host, " ".join("ssh-keygen -R %s >/dev/null 2>&1;" % a for a in addresses)
-                        + " true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        + " true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def scale_in(hosts=("gl-a3", "gl-b3"), addresses=("10.77.1.13", "10.77.2.13"), vol=VOLUME):
@@ -213,7 +213,7 @@ def scale_in(hosts=("gl-a3", "gl-b3"), addresses=("10.77.1.13", "10.77.2.13"), v
     for brick in added:
         address, path = brick.split(":", 1)
         if address in names:
-            subprocess.run([LAB, "ssh", names[address], "rm -rf " + path], stdout=subprocess.DEVNULL)
+            subprocess.run([LAB, "ssh", names[address], "rm -rf " + path], stdout=subprocess.DEVNULL, check=False)
     for address in addresses:
         ansible("gl-c1", "metrostor.gluster.heketi_node",
                 "manage=%s state=absent remove_devices=true %s" % (address, HEKETI_ON_C1))
@@ -259,7 +259,7 @@ def service_name_check(client="k8s-b1", name="heketi.metrostor.lab"):
     import socket
     import ssl
     hosts = subprocess.run([LAB, "ssh", client, "getent hosts " + name], stdout=subprocess.PIPE,
-                           universal_newlines=True).stdout.split()
+                           universal_newlines=True, check=False).stdout.split()
     address = hosts[0] if hosts else None
     ok = False
     if address:
@@ -329,7 +329,7 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
         outcome = under_load(vol, bricks, operation)
     except BaseException:
         # the lab is shared: whatever broke, the site comes back and Heketi goes home (forced)
-        lab_heal = subprocess.run([LAB, "heal", site], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        lab_heal = subprocess.run([LAB, "heal", site], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
         home_run = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home, "-e", "force=true")
         log_run("heketi_failover-home-after-error", home_run)
         print("heketi_failover: interrupted; site %s healed (rc %d), Heketi moved home to %s (rc %d)"
