@@ -45,7 +45,7 @@ ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE
 
 
 def lab(*args, check=True):
-    proc = subprocess.run([LAB] + list(args), stdout=subprocess.DEVNULL)
+    proc = subprocess.run([LAB] + list(args), stdout=subprocess.DEVNULL, check=False)
     if check and proc.returncode:
         raise SystemExit("dr_drill: lab %s failed" % " ".join(args))
 
@@ -55,7 +55,7 @@ def playbook(name, *extra):
     start = time.monotonic()
     proc = subprocess.run([PLAYBOOK, os.path.join(ROOT, "playbooks", name)] + list(extra), cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          env=ENV)
+                          env=ENV, check=False)
     seconds = time.monotonic() - start
     os.makedirs(os.path.join(ROOT, ".lab"), exist_ok=True)
     with open(os.path.join(ROOT, ".lab", "dr-drill-%s-%d.log" % (name.split(".")[0], int(time.time()))), "w") as log:
@@ -68,13 +68,13 @@ def playbook(name, *extra):
 
 def mount(server, volume, path, backups=()):
     os.makedirs(path, exist_ok=True)
-    subprocess.run(["umount", "-l", path], stderr=subprocess.DEVNULL)
+    subprocess.run(["umount", "-l", path], stderr=subprocess.DEVNULL, check=False)
     opts = ["-o", "backup-volfile-servers=" + ":".join(backups)] if backups else []
     subprocess.run(["mount", "-t", "glusterfs"] + opts + ["%s:/%s" % (server, volume), path], check=True)
 
 
 def umount(path):
-    subprocess.run(["umount", "-l", path], stderr=subprocess.DEVNULL)
+    subprocess.run(["umount", "-l", path], stderr=subprocess.DEVNULL, check=False)
 
 
 def record(seq, stamp):
@@ -175,7 +175,7 @@ def schedule_run(vol):
     proc = subprocess.run([PLAYBOOK, os.path.join(ROOT, "playbooks", "dr_schedule_run.yml"), "-e", "@" + varsfile,
                            "-e", "gluster_dr_schedule_name=drill"], cwd=ROOT, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True,
-                          env=ENV)
+                          env=ENV, check=False)
     seconds = round(time.monotonic() - start, 1)
     with open(os.path.join(ROOT, ".lab", "dr-drill-schedule-run-%d.log" % int(time.time())), "w") as log:
         log.write(proc.stdout)
@@ -276,7 +276,7 @@ def wait_primary_pool(timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         out = subprocess.run([LAB, "ssh", "gl-b1", "gluster --mode=script pool list"], stdout=subprocess.PIPE,
-                             universal_newlines=True).stdout
+                             universal_newlines=True, check=False).stdout
         if out and "Disconnected" not in out:
             return True
         time.sleep(2)
@@ -333,7 +333,7 @@ def run(vol="drvol", modes=("planned", "unplanned"), before=20, during=10, workd
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--volume", default="drvol")
     parser.add_argument("--modes", default="planned,unplanned")
     parser.add_argument("--before", type=int, default=20, help="seconds of writes before the failover")
