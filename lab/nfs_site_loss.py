@@ -189,7 +189,7 @@ def run(client="k8s-b1", before=5, during=25):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--client", default="k8s-b1")
     parser.add_argument("--during", type=int, default=25, help="seconds site a stays cut")
     args = parser.parse_args()
