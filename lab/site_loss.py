@@ -191,7 +191,7 @@ def run(vol="stretch", ping_timeout=4, before=5, during=None, mountpoint="/mnt/m
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--ping-timeout", type=int, default=4)
     parser.add_argument("--volume", default="stretch")
     parser.add_argument("--during", type=int, default=None, help="seconds site a stays cut")
