@@ -36,7 +36,7 @@ RECORDS = "records.log"
 
 def ssh(host, command):
     return subprocess.run([LAB, "ssh", host, command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True).stdout.strip()
+                          universal_newlines=True, check=False).stdout.strip()
 
 
 def releases():
@@ -62,7 +62,7 @@ def run():
     make_volume()
     before = {"releases": releases(), "op_version": op_version()}
     os.makedirs(MOUNT, exist_ok=True)
-    subprocess.run(["umount", "-l", MOUNT], stderr=subprocess.DEVNULL)
+    subprocess.run(["umount", "-l", MOUNT], stderr=subprocess.DEVNULL, check=False)
     subprocess.run(["mount", "-t", "glusterfs", "-o", "backup-volfile-servers=10.77.2.41:10.77.3.41",
                     "10.77.1.41:/" + VOLUME, MOUNT], check=True)
     writer = FuseWriter(os.path.join(MOUNT, RECORDS))
@@ -100,7 +100,7 @@ def run():
     finally:
         if writer.is_alive():
             writer.stop()
-        subprocess.run(["umount", "-l", MOUNT], stderr=subprocess.DEVNULL)
+        subprocess.run(["umount", "-l", MOUNT], stderr=subprocess.DEVNULL, check=False)
 
 
 def playbook():
@@ -109,7 +109,7 @@ def playbook():
     started = time.monotonic()
     proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "-i", INVENTORY,
                            "playbooks/rolling_upgrade.yml"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=3600)
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=3600, check=False)
     import re
     recap = {m.group(1): {"changed": int(m.group(2)), "unreachable": int(m.group(3)), "failed": int(m.group(4))}
              for m in re.finditer(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)",
