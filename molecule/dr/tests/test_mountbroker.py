@@ -24,7 +24,7 @@ GEO = "gluster --mode=script volume geo-replication mbvol %s@10.77.4.11::mbvol" 
 
 def ssh(host, command, check=False):
     proc = subprocess.run([LAB, "ssh", host, command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
+                          universal_newlines=True, check=False)
     if check and proc.returncode:
         raise AssertionError("%s: %s failed: %s" % (host, command, proc.stdout[-2000:]))
     return proc.stdout
@@ -49,7 +49,7 @@ def test_non_root_session_through_the_mountbroker():
         start = time.monotonic()
         proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/dr_georep.yml",
                                "-e", json.dumps({"metrostor_dr_site": dr_site})], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, env=ENV)
+                              stderr=subprocess.STDOUT, universal_newlines=True, env=ENV, check=False)
         print("dr_georep.yml with %s: rc %d in %.0f s" % (USER, proc.returncode, time.monotonic() - start))
         with open(os.path.join(ROOT, ".lab", "dr-mountbroker-georep.log"), "w") as log:
             log.write(proc.stdout)
