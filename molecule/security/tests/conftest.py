@@ -26,7 +26,7 @@ run_playbook = _default.run_playbook
 def ssh(host, command, check=True, stdin=None, timeout=300):
     """Run a shell command on a lab host; returns (rc, stdout+stderr)."""
     proc = subprocess.run([LAB, "ssh", host, command], input=stdin, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=timeout)
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=timeout, check=False)
     if check and proc.returncode:
         raise AssertionError("%s on %s failed (%d): %s" % (command, host, proc.returncode, proc.stdout))
     return proc.returncode, proc.stdout
@@ -71,7 +71,7 @@ def install_gluster_files(host, cert, key):
         proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible"), host, "-m", "ansible.builtin.include_role",
                                "-a", "name=metrostor.gluster.gluster_tls tasks_from=install", "-e", json.dumps(given)],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=300)
+                              universal_newlines=True, timeout=300, check=False)
     finally:
         shutil.rmtree(work)
     if proc.returncode:
