@@ -45,7 +45,7 @@ def heketi_answers(key, user="admin"):
     import subprocess
     proc = subprocess.run([os.path.join(ROOT, ".venv", "bin", "ansible"), "gl-c1", "-m",
                            "metrostor.gluster.heketi_info", "-a", args], cwd=ROOT, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
     return proc.returncode == 0, proc.stdout
 
 
