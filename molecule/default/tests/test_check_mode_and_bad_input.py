@@ -12,7 +12,7 @@ def test_check_mode_reports_no_change(playbook):
 
 def test_missing_device_is_refused(playbook, host):
     bricks = {"gluster_bricks": [{"device": "/dev/vdz", "name": "brick1"}]}
-    rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
+    rc, out, _recap = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
     assert rc != 0 and "Brick device /dev/vdz (brick brick1) does not exist on gl-a2" in out
 
 
@@ -21,7 +21,7 @@ def test_foreign_filesystem_is_not_wiped(playbook, host):
     host.run_test("echo precious > %s" % marker)
     # /dev/vdb carries the XFS of brick1; claiming it for another brick must be refused
     bricks = {"gluster_bricks": [{"device": "/dev/vdb", "name": "other"}]}
-    rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
+    rc, out, _recap = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
     assert rc != 0 and "already holds xfs labelled gl-brick1" in out and "Nothing was changed" in out
     assert host.file(marker).content_string.strip() == "precious"
     assert host.mount_point("/bricks/brick1").exists
@@ -33,7 +33,7 @@ def test_foreign_ext4_needs_force_then_is_wiped(playbook, host):
     host.run_test("wipefs -a /dev/vdc && mkfs.ext4 -q -L foreign /dev/vdc")
     try:
         bricks = {"gluster_bricks": [{"device": "/dev/vdb", "name": "brick1"}, {"device": "/dev/vdc", "name": "brick2"}]}
-        rc, out, _ = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
+        rc, out, _recap = playbook("--limit", "gl-a2", "-e", json.dumps(bricks))
         assert rc != 0 and "/dev/vdc on gl-a2 already holds ext4 labelled foreign" in out
         assert host.check_output("blkid -o value -s TYPE /dev/vdc") == "ext4"
         assert not host.mount_point("/bricks/brick2").exists
