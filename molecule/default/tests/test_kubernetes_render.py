@@ -36,7 +36,7 @@ def test_rendered_objects_pass_the_schema_of_their_version(cluster):
     builtin = [o for o in objs if o["kind"] != "VolumeSnapshotClass"]
     assert validate_builtin(VERSIONS[cluster], builtin) == []
     for snap in [o for o in objs if o["kind"] == "VolumeSnapshotClass"]:
-        validator, _ = crd_validator("snapshot.storage.k8s.io_volumesnapshotclasses-v8.6.0.yaml", snap["apiVersion"])
+        validator, _schema = crd_validator("snapshot.storage.k8s.io_volumesnapshotclasses-v8.6.0.yaml", snap["apiVersion"])
         assert list(validator.iter_errors(snap)) == []
 
 
