@@ -14,8 +14,8 @@ def test_check_mode_reports_no_change(playbook):
 
 def test_floating_address_outside_the_data_sites_is_refused(playbook, host):
     before = host.check_output(CONFIGS)
-    rc, out, _ = playbook("--limit", "nfs_heads", "-e", "nfs_ganesha_floating_address=10.77.9.50",
-                          playbook="playbooks/nfs.yml")
+    rc, out, _recap = playbook("--limit", "nfs_heads", "-e", "nfs_ganesha_floating_address=10.77.9.50",
+                               playbook="playbooks/nfs.yml")
     assert rc != 0, out[-2000:]
     assert "nfs_ganesha_floating_address 10.77.9.50 is outside the networks of data site a" in out, out[-2000:]
     assert "Nothing was changed" in out
@@ -24,15 +24,15 @@ def test_floating_address_outside_the_data_sites_is_refused(playbook, host):
 
 def test_export_of_a_missing_volume_is_refused(playbook, host):
     before = host.check_output(CONFIGS)
-    rc, out, _ = playbook("--limit", "nfs_heads", "-e", json.dumps({"nfs_ganesha_exports": [{"volume": "nosuch"}]}),
-                          playbook="playbooks/nfs.yml")
+    rc, out, _recap = playbook("--limit", "nfs_heads", "-e", json.dumps({"nfs_ganesha_exports": [{"volume": "nosuch"}]}),
+                               playbook="playbooks/nfs.yml")
     assert rc != 0 and "volume nosuch does not exist in the Gluster pool" in out, out[-2000:]
     assert host.check_output(CONFIGS) == before
 
 
 def test_worker_without_kernel_nfs_is_refused_when_required(playbook):
-    rc, out, _ = playbook("--limit", "k8s-a1", "-e", "kubernetes_node_require_kernel_nfs=true",
-                          playbook="playbooks/nfs.yml")
+    rc, out, _recap = playbook("--limit", "k8s-a1", "-e", "kubernetes_node_require_kernel_nfs=true",
+                               playbook="playbooks/nfs.yml")
     assert rc != 0 and "k8s-a1: the kernel has no NFS client" in out, out[-2000:]
     # the role's report, read from /proc/filesystems ("nodev\tfuse"): FUSE found, NFS not
     assert "k8s-a1: kernel NFS client ABSENT, FUSE present" in out, out[-2000:]
