@@ -13,7 +13,7 @@ def ganesha_pids(host):
 
 
 def serves_nfs(host, timeout=30):
-    for _ in range(timeout):
+    for _attempt in range(timeout):
         out = host.run("rpcinfo -p 127.0.0.1").stdout
         if " 100003 " in out and " 100005 " in out:
             return True
@@ -40,7 +40,7 @@ def test_changed_config_restarts_ganesha_once(playbook, host):
         assert serves_nfs(host), host.run("rpcinfo -p 127.0.0.1").stdout
     finally:
         # back to the inventory's configuration: the handler restarts Ganesha again
-        out, _ = converge_b1(playbook)
+        out, _recap = converge_b1(playbook)
     assert HANDLER in out, out[-3000:]
     assert len(ganesha_pids(host)) == 1 and serves_nfs(host)
     assert "Default_Log_Level = EVENT;" in host.file("/etc/ganesha/ganesha.conf").content_string
