@@ -26,7 +26,7 @@ def test_nfs_yml_goes_on_without_site_a(playbook):
         start = time.monotonic()
         rc, out, recap = playbook(playbook="playbooks/nfs.yml")
         seconds = time.monotonic() - start
-        site_rc, site_out, _ = playbook(playbook="playbooks/site.yml")
+        site_rc, site_out, _recap = playbook(playbook="playbooks/site.yml")
     finally:
         lab("heal", "a")
         # the next tests need the whole pool back: glusterd reconnects on its own schedule
