@@ -28,7 +28,7 @@ def timed(cmd, limit=180):
 @pytest.fixture(scope="module")
 def site_a_cut():
     # open SSH master connections to every host first: they must not hang once the site is gone
-    _, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible"), "all", "-m", "ansible.builtin.ping"])
+    _elapsed, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible"), "all", "-m", "ansible.builtin.ping"])
     assert rc == 0, out[-2000:]
     lab("cut", "a")
     try:
@@ -76,10 +76,10 @@ def test_health_goes_on_without_site_a_and_shows_it_down(site_a_cut):
 
 
 def test_health_fails_only_when_asked(site_a_cut):
-    _, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml",
-                        "-e", '{"metrostor_health_fail_on": ["peers"]}'])
+    _elapsed, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml",
+                               "-e", '{"metrostor_health_fail_on": ["peers"]}'])
     assert rc != 0 and "Unhealthy (peers)" in out, out[-3000:]
     # server and client quorum hold with one site lost: asking to fail on quorum does not fail
-    _, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml",
-                        "-e", '{"metrostor_health_fail_on": ["quorum", "split_brain"]}'])
+    _elapsed, rc, out = timed([os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "playbooks/health.yml",
+                               "-e", '{"metrostor_health_fail_on": ["quorum", "split_brain"]}'])
     assert rc == 4 and "Unhealthy" not in out, out[-3000:]
