@@ -23,8 +23,11 @@ DEFAULTS = {"image": "debian-12", "flavor": "m1.gluster", "tiebreaker_flavor": "
             "nfs_mount_port": 20048, "nfs_nlm_port": 32803}
 
 
-def plan(sites=SITES, hosts=HOSTS, networks=NETWORKS, defaults=DEFAULTS, groups=GROUPS):
-    return build_plan(sites, groups, hosts, "metro", networks, defaults)
+def plan(sites=None, hosts=None, networks=None, defaults=None, groups=None):
+    """The plan of the example deployment; a test replaces one of its inputs."""
+    return build_plan(SITES if sites is None else sites, GROUPS if groups is None else groups,
+                      HOSTS if hosts is None else hosts, "metro", NETWORKS if networks is None else networks,
+                      DEFAULTS if defaults is None else defaults)
 
 
 def refused(**kw):
