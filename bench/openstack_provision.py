@@ -69,7 +69,7 @@ def main():
         provision(tree, "-e", "openstack_nodes_state=absent")  # start from nothing
         create, changed = provision(tree)
         rerun, rerun_changed = provision(tree)
-        teardown, _ = provision(tree, "-e", "openstack_nodes_state=absent")
+        teardown, _teardown_changed = provision(tree, "-e", "openstack_nodes_state=absent")
     finally:
         shutil.rmtree(tree, ignore_errors=True)
     print("openstack provision (lab cloud, fake virt driver): %d servers, %d volumes (%d+%d+1 nodes)"
