@@ -278,7 +278,7 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
     """Heketi's site is cut under load; heketi_failover.yml moves Heketi to the standby; a volume is
     created and deleted there; nothing in the DB from before the cut is lost; the site returns, the
     old Heketi is fenced; Heketi is moved home again (refused while the standby answers, then forced)."""
-    prepared = [playbook("heketi_standby.yml") for _ in range(2)]
+    prepared = [playbook("heketi_standby.yml") for _run in range(2)]
     for index, run in enumerate(prepared):
         log_run("heketi_standby-%d" % (index + 1), run)
     if prepared[0]["rc"]:
