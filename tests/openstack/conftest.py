@@ -49,5 +49,5 @@ def admin(cloud_env):
 
 def run(cmd, env, timeout=1800):
     proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=timeout)
+                          universal_newlines=True, timeout=timeout, check=False)
     return proc.returncode, proc.stdout
