@@ -36,7 +36,7 @@ def test_daily_schedule_and_hourly_rrule():
 def test_on_calendar_is_what_systemd_accepts():
     [s] = dr_schedules([{"name": "nightly", "volumes": ["pgdata"], "daily_at": "23:05"}], PAIRS)
     out = subprocess.run(["systemd-analyze", "calendar", s["timer"]["OnCalendar"]], stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, universal_newlines=True)
+                         stderr=subprocess.STDOUT, universal_newlines=True, check=False)
     assert out.returncode == 0 and "Normalized form: *-*-* 23:05:00 UTC" in out.stdout, out.stdout
 
 
