@@ -26,7 +26,7 @@ def selected_tests():
     proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
                            "-m", verifier["options"]["m"], "--connection=ansible",
                            "--ansible-inventory=" + os.path.join(ROOT, "inventories", "lab", "hosts.yml")] + tests,
-                          cwd=SCENARIO, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=SCENARIO, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     return [line for line in proc.stdout.splitlines() if "::" in line]
 
