@@ -8,7 +8,7 @@
 # module is independent and prints its figures (lost writes, stall, time to full redundancy) at the end:
 #   flock /tmp/metrostor-lab.lock timeout -k 300 1200 tests/lab-day2.sh test_03   # replace_node, ~9 min
 #   flock /tmp/metrostor-lab.lock timeout -k 300 1200 tests/lab-day2.sh test_04   # scale_out, ~9 min
-#   flock /tmp/metrostor-lab.lock timeout -k 300 1500 tests/lab-day2.sh test_05   # heketi_failover, ~12 min
+#   flock /tmp/metrostor-lab.lock timeout -k 300 1500 tests/lab-day2.sh test_05   # heketi_failover, 11.5 min (8 playbook runs)
 # (SIGTERM from timeout is raised as an interruption in the tests: the clean-up still runs, within -k)
 # (The rolling upgrade has its own command, with hosts of its own: tests/lab-upgrade.sh.)
 set -euo pipefail
