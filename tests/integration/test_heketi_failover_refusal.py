@@ -45,9 +45,10 @@ def heketi_hosts(tmp_path):
     for host in ("gl-a2", "gl-c1"):
         dirs[host] = tmp_path / host
         dirs[host].mkdir()
-    host_vars = lambda name, server: {  # noqa: E731
-        "ansible_connection": "local", "ansible_host": "127.0.0.1", "heketi_port": server.server_address[1],
-        "heketi_db_dir": str(dirs[name])}
+
+    def host_vars(name, server):
+        return {"ansible_connection": "local", "ansible_host": "127.0.0.1", "heketi_port": server.server_address[1],
+                "heketi_db_dir": str(dirs[name])}
     inventory = {"all": {
         "vars": {"metrostor_sites": {"a": {"group": "site_a", "zone": 1}, "b": {"group": "site_b", "zone": 2},
                                      "c": {"group": "site_tiebreaker", "zone": 3, "tiebreaker": True}}},
