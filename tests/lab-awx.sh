@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The AWX job templates run through ansible-runner against the deployed lab
-# (tests/lab_awx): validate layout, health, security check, Kubernetes storage
-# (render), Heketi, and the whole deploy, each successful, idempotent, no secret in
-# any job event.  Uses the lab as it is (lab/lab up is idempotent) and leaves it up;
-# needs it deployed (site.yml).  Hold the lab lock:
+# Every AWX job template of awx/config.yml run through ansible-runner against the
+# deployed lab (tests/lab_awx): the read-only and idempotent ones for real (changed=0),
+# the state-changing ones as job type "check" or with answers their playbook must
+# refuse (changed=0); no secret in any job event.  Estimated 25-35 min (not yet run).
+# Uses the lab as it is (lab/lab up is idempotent) and leaves it up; needs it
+# deployed (site.yml) and dr_georep.yml applied.  Hold the lab lock:
 #   flock /tmp/metrostor-lab.lock tests/lab-awx.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
