@@ -95,6 +95,10 @@ step_resume() {
     lab/lab ssh "$h" 'umount -l /var/lib/heketi 2>/dev/null; mount /var/lib/heketi && findmnt -n /var/lib/heketi && systemctl start heketi && systemctl is-active heketi' < /dev/null
   done < "$LOG/heketi-active"
   for h in gl-b1 gl-a1; do lab/lab ssh "$h" 'systemctl restart nfs-ganesha && systemctl is-active nfs-ganesha' || true; done
+  # geo-replication's meta volume (gluster_shared_storage), mounted on every server from fstab
+  for h in gl-a1 gl-a2 gl-b1 gl-b2 gl-c1; do
+    lab/lab ssh "$h" 'grep -q shared_storage /etc/fstab || exit 0; m=$(awk "/shared_storage/ {print \$2}" /etc/fstab); umount -l "$m" 2>/dev/null; mount "$m" && echo "$(hostname): $m remounted"' || true
+  done
   if [ -s "$GEOREP_STOPPED" ]; then
     python -c 'import json,sys; [print(s["master_volume"], s["slave_user"], s["slave_host"], s["slave_volume"]) for s in json.load(open(sys.argv[1]))]' "$GEOREP_STOPPED" |
       while read -r vol user host svol; do georep started "$vol" "$user" "$host" "$svol" || true; done
