@@ -3,14 +3,14 @@ drill, run on the lab by CI.  Its tests are molecule/dr's, selected by the `dr_c
 is written once, there), with the drill's unplanned failover and its failback; its converge is
 molecule/dr's; its cleanup puts the lab back for the next user.  This collects the tests as
 molecule's verifier would, without the lab."""
-import glob
 import os
-import subprocess
 import sys
 
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.unit import molecule_subset
+
+ROOT = molecule_subset.ROOT
 SCENARIO = os.path.join(ROOT, "molecule", "dr_ci")
 sys.path.insert(0, os.path.join(ROOT, "lab"))
 
@@ -18,22 +18,11 @@ import dr_drill  # noqa: E402
 
 
 def scenario():
-    with open(os.path.join(SCENARIO, "molecule.yml")) as handle:
-        return yaml.safe_load(handle)
+    return molecule_subset.scenario("dr_ci")
 
 
 def selected_tests():
-    verifier = scenario()["verifier"]
-    tests = sorted(glob.glob(os.path.join(SCENARIO, verifier["directory"], "test_*.py")))
-    env = dict(os.environ, **verifier["env"])
-    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])  # ansible-inventory
-    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                           "-W", "error::pytest.PytestUnknownMarkWarning",
-                           "-m", verifier["options"]["m"], "--connection=ansible",
-                           "--ansible-inventory=" + os.path.join(ROOT, "inventories", "lab", "hosts.yml")] + tests,
-                          cwd=SCENARIO, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    return [line for line in proc.stdout.splitlines() if "::" in line]
+    return molecule_subset.selected_tests("dr_ci", "-W", "error::pytest.PytestUnknownMarkWarning")
 
 
 def test_the_stage_is_the_drill_with_the_unplanned_failover_and_its_failback():

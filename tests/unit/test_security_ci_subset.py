@@ -2,33 +2,19 @@
 names: the traffic capture, the refusals and the rotation under write load.  Its tests are
 molecule/security's, selected by the `security_ci` mark (each test is written once, there); this
 collects them as molecule's verifier would, without the lab."""
-import glob
 import os
-import subprocess
-import sys
 
-import yaml
+from tests.unit import molecule_subset
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCENARIO = os.path.join(ROOT, "molecule", "security_ci")
+ROOT = molecule_subset.ROOT
 
 
 def scenario():
-    with open(os.path.join(SCENARIO, "molecule.yml")) as handle:
-        return yaml.safe_load(handle)
+    return molecule_subset.scenario("security_ci")
 
 
 def selected_tests():
-    verifier = scenario()["verifier"]
-    tests = sorted(glob.glob(os.path.join(SCENARIO, verifier["directory"], "test_*.py")))
-    env = dict(os.environ, **verifier["env"])
-    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])  # ansible-inventory
-    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                           "-m", verifier["options"]["m"], "--connection=ansible",
-                           "--ansible-inventory=" + os.path.join(ROOT, "inventories", "lab", "hosts.yml")] + tests,
-                          cwd=SCENARIO, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    return [line for line in proc.stdout.splitlines() if "::" in line]
+    return molecule_subset.selected_tests("security_ci")
 
 
 def test_the_subset_has_the_capture_the_refusals_and_the_rotation():

@@ -1,0 +1,32 @@
+"""A CI scenario that runs a subset of another scenario's tests (molecule/security_ci,
+molecule/dr_ci): its molecule.yml, and the tests its verifier would select, collected as molecule's
+testinfra verifier runs them, without the lab."""
+import glob
+import os
+import subprocess
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def scenario(name):
+    with open(os.path.join(ROOT, "molecule", name, "molecule.yml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def selected_tests(name, *pytest_args):
+    """The test ids (file::test) the scenario's verifier selects with its mark."""
+    directory = os.path.join(ROOT, "molecule", name)
+    verifier = scenario(name)["verifier"]
+    tests = sorted(glob.glob(os.path.join(directory, verifier["directory"], "test_*.py")))
+    env = dict(os.environ, **verifier["env"])
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])  # ansible-inventory
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+                          + list(pytest_args)
+                          + ["-m", verifier["options"]["m"], "--connection=ansible",
+                             "--ansible-inventory=" + os.path.join(ROOT, "inventories", "lab", "hosts.yml")] + tests,
+                          cwd=directory, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    return [line for line in proc.stdout.splitlines() if "::" in line]
