@@ -9,5 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
+# --ci: the CI variant (METROSTOR_AWX_VARIANT=ci): deploy the stack, Heketi and NFS path as job type "check"
+if [ "${1:-}" = "--ci" ]; then export METROSTOR_AWX_VARIANT=ci; shift; fi
 lab/lab up
+start=$SECONDS
 .venv/bin/python -m pytest -q -ra -s -p no:cacheprovider tests/lab_awx "$@"
+echo "lab-awx: ${METROSTOR_AWX_VARIANT:-full} variant passed in $((SECONDS - start)) s"

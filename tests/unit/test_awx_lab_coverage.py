@@ -103,3 +103,44 @@ def test_the_templates_extra_vars_reach_the_job(tmp_path):
                                    {"metrostor Heketi API": {"heketi_key": "k"}}, survey_answers={"kubernetes_storage_mode": "apply"})
     with open(tmp_path / "k8s" / "env" / "extravars") as f:
         assert json.load(f) == {"kubernetes_storage_mode": "apply"}
+
+
+def test_the_ci_variant_runs_every_template_and_only_turns_site_runs_into_checks():
+    """tests/lab-awx.sh --ci (the AWX stage sized for CI): every template still runs through ansible-runner;
+    only deploy/Heketi/NFS, whose real run molecule/default proves (converge of site.yml, which imports
+    heketi.yml and nfs.yml, and its idempotence), become job type "check" that must report changed=0."""
+    module = lab_test()
+    full = {job.template: job for job in module.variant_jobs("full")}
+    ci_jobs = module.variant_jobs("ci")
+    ci = {job.template: job for job in ci_jobs}
+    assert len(ci_jobs) == len(ci) == len(full) == len(module.JOBS)
+    assert set(ci) == set(full)
+    assert module.CI_AS_CHECK <= {name for name, job in full.items() if job.how == module.RUN}
+    assert not module.CI_AS_CHECK & module.CHECK_MAY_REPORT_CHANGES   # their check runs must predict changed=0
+    for name, job in ci.items():
+        if name in module.CI_AS_CHECK:
+            assert job.how == module.CHECK and job.check and job.expect is None, name
+            assert job.answers == full[name].answers, name
+        else:
+            assert job == full[name], name
+    config = awx_job.load_config()
+    with open(os.path.join(ROOT, "playbooks", "site.yml")) as f:
+        site_imports = {"playbooks/" + play["ansible.builtin.import_playbook"] for play in yaml.safe_load(f)
+                        if "ansible.builtin.import_playbook" in play}
+    with open(os.path.join(ROOT, "molecule", "default", "molecule.yml")) as f:
+        molecule_default = yaml.safe_load(f)
+    assert molecule_default["provisioner"]["playbooks"]["converge"].endswith("/playbooks/site.yml")
+    assert "idempotence" in molecule_default["scenario"]["test_sequence"]
+    for name in module.CI_AS_CHECK:
+        assert awx_job.job_template(config, name)["playbook"] in site_imports | {"playbooks/site.yml"}, name
+
+
+def test_the_variant_is_chosen_by_name_only():
+    module = lab_test()
+    assert module.variant_jobs("full") == module.JOBS
+    try:
+        module.variant_jobs("quick")
+    except ValueError as error:
+        assert "METROSTOR_AWX_VARIANT=quick" in str(error)
+    else:
+        raise AssertionError("an unknown variant was accepted")
