@@ -15,6 +15,8 @@ read-only bind mount, so the roles install GlusterFS with apt as on any site.
 The hosts, sites and addresses come from inventories/lab/hosts.yml.
 
     lab up | down | status | cut SITE | heal SITE | delay SITE MS | ssh HOST [CMD...]
+    lab image   (build the host image and the Heketi release archive only, as `up` does first;
+                 tests/run.sh builds them beside the unit tests)
     lab detach-disk HOST DISK | attach-disk HOST DISK [SIZE] | destroy HOST
 
 METROSTOR_LAB_EXTRA_INVENTORY=FILE adds the hosts of another inventory file
@@ -479,6 +481,15 @@ def cmd_up(_args):
     log("up: %d hosts answer on ssh" % len(hosts))
 
 
+def cmd_image(_args):
+    """What `up` builds before it boots anything: the host image (once per machine) and the Heketi release
+    archive.  No host, network or machine claim: safe beside other work, not beside a running `up`."""
+    if os.geteuid() != 0:
+        raise SystemExit("lab: run as root (debootstrap and chroot)")
+    rootfs, _repo = build_image()
+    log("image ready: %s; Heketi release %s" % (rootfs, heketi_release()))
+
+
 def cmd_down(_args):
     lab, hosts = load_layout()
     state = load_state()
@@ -734,7 +745,7 @@ def cmd_destroy(args):
     log("%s destroyed (root, disks and state removed); 'lab up' builds a new empty %s" % (name, name))
 
 
-COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "cut": cmd_cut, "heal": cmd_heal,
+COMMANDS = {"up": cmd_up, "image": cmd_image, "down": cmd_down, "status": cmd_status, "cut": cmd_cut, "heal": cmd_heal,
             "delay": cmd_delay, "ssh": cmd_ssh, "detach-disk": cmd_detach_disk, "attach-disk": cmd_attach_disk,
             "destroy": cmd_destroy}
 
