@@ -6,6 +6,7 @@ acknowledged writes lost (lab/day2_operations.py, the method of lab/site_loss.py
     python bench/day2_operations.py            # runs every operation (root, lab up and deployed; ~20 min)
     python bench/day2_operations.py --only replace_device
     python bench/day2_operations.py --last     # prints what the last molecule/day2 run measured
+    python bench/day2_operations.py --last --outcomes outcomes-ci.json   # ... the last CI stage (molecule/day2_ci)
 """
 import argparse
 import json
@@ -54,17 +55,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--only", help="run only the operations whose name starts with this")
     parser.add_argument("--last", action="store_true", help="print the last molecule/day2 run's outcomes")
+    parser.add_argument("--outcomes", default=os.path.basename(OUTCOMES),
+                        help="with --last: the file in .lab/day2 (outcomes-ci.json: the CI stage, molecule/day2_ci)")
     args = parser.parse_args()
     if args.last:
-        with open(OUTCOMES) as handle:
+        path = os.path.join(os.path.dirname(OUTCOMES), args.outcomes)
+        with open(path) as handle:
             outcomes = json.load(handle)
-        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(OUTCOMES)))
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
     else:
         outcomes = run_all(args.only)
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print("day-2 operations under FUSE write load (fsync'ed 512-byte records), %s, %s, %d CPUs" % (
         stamp, platform.node(), os.cpu_count()))
     print(table(outcomes))
+    phases = dict((o.get("operation", name), o["phase_seconds"]) for name, o in outcomes.items() if o.get("phase_seconds"))
+    for operation, seconds in phases.items():
+        print("%s, seconds per phase: %s" % (operation, ", ".join("%s %s" % kv for kv in seconds.items())))
     print(json.dumps(outcomes, indent=2, sort_keys=True))
 
 

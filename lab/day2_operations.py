@@ -274,15 +274,23 @@ def service_name_check(client="k8s-b1", name="heketi.metrostor.lab"):
     return {"address": address, "answers_with_valid_certificate": ok}
 
 
-def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICKS):
+def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICKS, trimmed=False):
     """Heketi's site is cut under load; heketi_failover.yml moves Heketi to the standby; a volume is
     created and deleted there; nothing in the DB from before the cut is lost; the site returns, the
-    old Heketi is fenced; Heketi is moved home again (refused while the standby answers, then forced)."""
-    prepared = [playbook("heketi_standby.yml") for _run in range(2)]
+    old Heketi is fenced; Heketi is moved home again (refused while the standby answers, then forced).
+
+    trimmed=True (the CI stage, molecule/day2_ci): the standby is prepared once (no idempotence run),
+    and the fence run, the run after it and the refused move back are skipped: once the site is back
+    and healed, Heketi goes home straight away with force (which stops the standby and restarts the
+    stale Heketi of the returned site on the DB).  The failover's second run stays."""
+    phases = {}
+    clock = time.monotonic()
+    prepared = [playbook("heketi_standby.yml") for _run in range(1 if trimmed else 2)]
     for index, run in enumerate(prepared):
         log_run("heketi_standby-%d" % (index + 1), run)
+    phases["prepare"] = round(time.monotonic() - clock, 1)
     if prepared[0]["rc"]:
-        return {"operation": "heketi_failover", "prepare_rc": prepared[0]["rc"]}
+        return {"operation": "heketi_failover", "prepare_rc": prepared[0]["rc"], "trimmed": trimmed}
     made_before_cut = heketi_volume(home, "day2-before-cut", "present")
     before = heketi_ids(home)
     facts = {"volume_before_cut": (made_before_cut.get("volume") or {}).get("id") or made_before_cut.get("msg")}
@@ -293,6 +301,8 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
         try:
             first, second, repaired_at = _twice("heketi_failover-to-" + to, "heketi_failover.yml", "-e",
                                                 "heketi_failover_to=" + to)
+            phases["failover"] = round(repaired_at - failed_at, 1)
+            phases["failover_second_run"] = second["seconds"] if second else None
             facts.update(summary(first, second), repaired_at=repaired_at, failed_at=failed_at)
             if succeeded(first):
                 after = heketi_ids(to)
@@ -310,20 +320,25 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
         healed_at = time.monotonic()
         facts["heal_pending_after_site_back"] = heal_every_volume()
         facts["site_back_to_healed_seconds"] = round(time.monotonic() - healed_at, 1)
-        fence = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + to)
-        log_run("heketi_failover-fence", fence)
-        again = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + to)
-        log_run("heketi_failover-after-fence", again)
-        refused = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home)
-        log_run("heketi_failover-refused", refused)
+        phases["site_back_to_healed"] = facts["site_back_to_healed_seconds"]
+        if not trimmed:
+            fence = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + to)
+            log_run("heketi_failover-fence", fence)
+            again = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + to)
+            log_run("heketi_failover-after-fence", again)
+            refused = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home)
+            log_run("heketi_failover-refused", refused)
+            facts.update({"fence_rc": fence["rc"], "fence_changed": changed(fence),
+                          "after_fence_changed": changed(again), "after_fence_rc": again["rc"],
+                          "refused_while_answering": refused["rc"] != 0 and "still answers" in refused["out"],
+                          "refused_changed": changed(refused)})
         back = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home, "-e", "force=true")
         log_run("heketi_failover-back", back)
-        heketi_volume(home, "day2-before-cut", "absent")
-        facts.update({"fence_rc": fence["rc"], "fence_changed": changed(fence),
-                      "after_fence_changed": changed(again), "after_fence_rc": again["rc"],
-                      "refused_while_answering": refused["rc"] != 0 and "still answers" in refused["out"],
-                      "refused_changed": changed(refused), "back_rc": back["rc"],
-                      "home_again": service_name_check()})
+        phases["move_home"] = back["seconds"]
+        # the volume made before the cut, deleted on the Heketi moved home: it serves read-write again
+        removed = heketi_volume(home, "day2-before-cut", "absent")
+        facts.update({"back_rc": back["rc"], "back_changed": changed(back), "home_again": service_name_check(),
+                      "home_read_write": bool(removed.get("changed") and not removed.get("failed"))})
         return facts
     try:
         outcome = under_load(vol, bricks, operation)
@@ -335,5 +350,95 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
         print("heketi_failover: interrupted; site %s healed (rc %d), Heketi moved home to %s (rc %d)"
               % (site, lab_heal.returncode, home, home_run["rc"]))
         raise
-    return dict(outcome, operation="heketi_failover %s -> %s (site %s cut)" % (home, to, site),
-                prepare_rc=prepared[0]["rc"], prepare_second_changed=changed(prepared[1]))
+    return dict(outcome, operation="heketi_failover %s -> %s (site %s cut)%s" % (home, to, site,
+                                                                             ", trimmed" if trimmed else ""),
+                prepare_rc=prepared[0]["rc"], trimmed=trimmed, phase_seconds=phases,
+                prepare_second_changed=changed(prepared[1]) if len(prepared) > 1 else None)
+
+
+def offline_bricks(host="gl-b1"):
+    """The bricks of started volumes that are not online, and the peers not connected, read on HOST."""
+    import xml.etree.ElementTree as ET
+    from site_loss import gluster
+    status = gluster(host, "volume status all --xml", check=False)
+    try:
+        root = ET.fromstring(status[status.index("<?xml"):] if "<?xml" in status else status)
+    except ValueError:
+        return ["volume status unreadable on %s: %s" % (host, status.strip()[-300:])]
+    down = ["%s:%s" % (n.findtext("hostname"), n.findtext("path")) for n in root.iter("node")
+            if (n.findtext("path") or "").startswith("/") and n.findtext("status") != "1"]
+    down += ["peer %s %s" % tuple(line.split()[1:3]) for line in gluster(host, "pool list", check=False).splitlines()
+             if len(line.split()) >= 3 and line.split()[2] == "Disconnected"]
+    return down
+
+
+def heketi_home_serving(home="gl-c1", standby="gl-a2"):
+    """Heketi runs on HOME (its DB names it active where the DB lives on the standby volume) and not
+    on STANDBY, and it accepts a change (a volume created and deleted: not read-only)."""
+    def sh(host, cmd):
+        return subprocess.run([LAB, "ssh", host, cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              universal_newlines=True, check=False).stdout.strip()
+    active = sh(home, "cat /var/lib/heketi/active-host 2>/dev/null")
+    state = {"active_host": active or None, "home_running": sh(home, "systemctl is-active heketi") == "active",
+             "standby_running": sh(standby, "systemctl is-active heketi") == "active"}
+    state["home"] = state["home_running"] and not state["standby_running"] and active in ("", home)
+    return state
+
+
+def restore(home="gl-c1", standby="gl-a2", disk_host="gl-a2", disk="vdb", vol=VOLUME,
+            mountpoint="/mnt/metrostor-day2"):
+    """Put the lab back as the day-2 CI stage (molecule/day2_ci) found it, also after a failed or
+    interrupted run: every site reconnected, no day-2 mount here, the brick disk present and its bricks
+    rebuilt, Heketi home on HOME and read-write, the test volumes gone, nothing pending heal.  Each step
+    acts only where the lab differs.  Returns what it did and what is still wrong (empty: restored)."""
+    done = []
+    for site in ("a", "b", "c"):
+        lab("heal", site)
+    subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL, check=False)
+    try:
+        lab("attach-disk", disk_host, disk)
+        done.append("new /dev/%s attached on %s" % (disk, disk_host))
+    except RuntimeError as err:
+        if "already has" not in str(err):
+            raise
+    probe = subprocess.run([LAB, "ssh", disk_host, "mountpoint -q /bricks/brick1 && touch /bricks/brick1/.day2-probe"
+                            " && rm -f /bricks/brick1/.day2-probe"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+    if probe.returncode:
+        run = playbook("replace_device.yml", "-e", "replace_device_host=" + disk_host, "-e",
+                       "replace_device_path=/dev/" + disk, "-e", "force=true")
+        log_run("restore-replace_device", run)
+        done.append("replace_device.yml %s /dev/%s: rc %d" % (disk_host, disk, run["rc"]))
+    heketi = heketi_home_serving(home, standby)
+    if not heketi["home"]:
+        run = playbook("heketi_failover.yml", "-e", "heketi_failover_to=" + home, "-e", "force=true")
+        log_run("restore-heketi-home", run)
+        done.append("heketi_failover.yml to %s with force: rc %d (was %s)" % (home, run["rc"], heketi))
+        heketi = heketi_home_serving(home, standby)
+    from day2_load import delete_volume, remove_brick_leftovers
+    delete_volume(vol)
+    remove_brick_leftovers(vol, BRICKS)
+    for name in ("day2-before-cut", "day2-after-failover"):
+        heketi_volume(home, name, "absent")
+    wrong = []
+    writes = [heketi_volume(home, "day2-ci-probe", state) for state in ("present", "absent")]
+    if not heketi["home"] or any(w.get("failed") or not w.get("changed") for w in writes):
+        wrong.append("Heketi not home on %s read-write: %s; probe volume: %s" % (
+            home, heketi, [w.get("msg") for w in writes if w.get("failed")]))
+    pending = heal_every_volume()
+    if pending:
+        wrong.append("pending heal: %s" % pending)
+    down = offline_bricks()
+    if down:
+        wrong.append("not online: %s" % ", ".join(down))
+    return {"done": done, "wrong": wrong}
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    if sys.argv[1:] != ["restore"]:
+        sys.exit("usage: day2_operations.py restore   (put the lab back as the day-2 CI stage found it)")
+    RESULT = restore()
+    print(json.dumps(RESULT, indent=2))
+    sys.exit(1 if RESULT["wrong"] else 0)

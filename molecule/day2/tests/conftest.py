@@ -13,11 +13,20 @@ sys.path.insert(0, os.path.join(ROOT, "lab"))
 
 import day2_operations  # noqa: E402
 
-OUTCOMES = os.path.join(ROOT, ".lab", "day2", "outcomes.json")
+# molecule/day2_ci keeps its figures apart (METROSTOR_DAY2_OUTCOMES=outcomes-ci.json): the full scenario's stay
+OUTCOMES = os.path.join(ROOT, ".lab", "day2", os.environ.get("METROSTOR_DAY2_OUTCOMES") or "outcomes.json")
+# molecule/day2_ci sets it: the operations that have a trimmed form run it (lab/day2_operations.heketi_failover)
+TRIMMED = os.environ.get("METROSTOR_DAY2_TRIMMED") == "1"
 
 
 def _interrupted(signum, _frame):
     raise KeyboardInterrupt("signal %d" % signum)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "day2_ci: in the CI stage of this scenario (molecule/day2_ci, run by tests/lab.sh): three refusals, "
+                   "the brick disk replaced under load, the trimmed Heketi failover")
 
 
 # `timeout` (or anything else) stopping a run with SIGTERM: raised as an interruption, so that the

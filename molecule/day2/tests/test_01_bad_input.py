@@ -1,6 +1,9 @@
-"""Bad input is refused with a clear message before anything changes (nothing changed in the recap)."""
+"""Bad input is refused with a clear message before anything changes (nothing changed in the recap).
+The CI stage (molecule/day2_ci) runs the three marked day2_ci: one for each playbook family it does not
+run under load there (replace_node, scale_out) and the failover's target check."""
 import os
 
+import pytest
 from conftest import ROOT
 
 SCALE_OUT = os.path.join(ROOT, "inventories", "lab", "scale_out.yml")
@@ -13,6 +16,7 @@ def refused(run, text):
     assert all(h["changed"] == 0 for h in run["recap"].values()), run["recap"]
 
 
+@pytest.mark.day2_ci
 def test_replacing_a_healthy_node_is_refused(ops):
     # gl-a1: a node no operation of this scenario replaces (a replaced node keeps a record, and a second
     # run on it is a no-op rather than a refusal)
@@ -26,6 +30,7 @@ def test_a_new_node_in_the_wrong_site_is_refused(ops):
     refused(run, "gl-b3 stands in site b, but the node it replaces (10.77.1.12) stood in site a")
 
 
+@pytest.mark.day2_ci
 def test_a_scale_out_with_two_copies_in_one_site_is_refused(ops):
     run = ops.playbook("scale_out.yml", "-e", '{"scale_out_hosts": ["gl-a3", "gl-a4"]}', inventories=(TWO_IN_A,))
     refused(run, "puts 2 bricks in site a")
@@ -41,6 +46,7 @@ def test_replacing_a_healthy_disk_is_refused(ops):
     refused(run, "/dev/vdb on gl-b1 is healthy: the brick filesystem /bricks/brick1 is mounted from it")
 
 
+@pytest.mark.day2_ci
 def test_failover_to_a_host_that_is_not_prepared_is_refused(ops):
     run = ops.playbook("heketi_failover.yml", "-e", "heketi_failover_to=gl-b1")
     refused(run, "heketi_failover_to=gl-b1 is not a Heketi host prepared")
