@@ -350,8 +350,8 @@ def heketi_failover(to="gl-a2", home="gl-c1", site="c", vol=VOLUME, bricks=BRICK
         print("heketi_failover: interrupted; site %s healed (rc %d), Heketi moved home to %s (rc %d)"
               % (site, lab_heal.returncode, home, home_run["rc"]))
         raise
-    return dict(outcome, operation="heketi_failover %s -> %s (site %s cut)%s" % (home, to, site,
-                                                                             ", trimmed" if trimmed else ""),
+    operation_name = "heketi_failover %s -> %s (site %s cut)%s" % (home, to, site, ", trimmed" if trimmed else "")
+    return dict(outcome, operation=operation_name,
                 prepare_rc=prepared[0]["rc"], trimmed=trimmed, phase_seconds=phases,
                 prepare_second_changed=changed(prepared[1]) if len(prepared) > 1 else None)
 
@@ -363,7 +363,7 @@ def offline_bricks(host="gl-b1"):
     status = gluster(host, "volume status all --xml", check=False)
     try:
         root = ET.fromstring(status[status.index("<?xml"):] if "<?xml" in status else status)
-    except ValueError:
+    except ET.ParseError:
         return ["volume status unreadable on %s: %s" % (host, status.strip()[-300:])]
     down = ["%s:%s" % (n.findtext("hostname"), n.findtext("path")) for n in root.iter("node")
             if (n.findtext("path") or "").startswith("/") and n.findtext("status") != "1"]
