@@ -88,13 +88,15 @@ def ensure_netns():
                               % (" ".join(cmd), proc.stderr.strip()))
 
 
-def role_settings():
-    """The heketi role's server-wide settings, as its template renders them."""
+def role_settings(volume_tls=False):
+    """The heketi role's server-wide settings, as its template renders them (with heketi_volume_tls)."""
     with open(ROLE_DEFAULTS) as handle:
         defaults = yaml.safe_load(handle)
+    with open(os.path.join(os.path.dirname(ROLE_DEFAULTS), "..", "vars", "main.yml")) as handle:
+        tls_options = yaml.safe_load(handle)["heketi_volume_tls_options"] if volume_tls else []
     return {
         "zone_checking": defaults["heketi_zone_checking"],
-        "pre_request_volume_options": ",".join(defaults["heketi_volume_options"]),
+        "pre_request_volume_options": ",".join(defaults["heketi_volume_options"] + tls_options),
         "block_hosting_volume_options": ",".join(defaults["heketi_block_hosting_volume_options"]),
         "brick_max_size_gb": int(defaults["heketi_brick_max_size_gb"]),
         "brick_min_size_gb": int(defaults["heketi_brick_min_size_gb"]),

@@ -5,6 +5,7 @@ role's pre_request_volume_options) unless a test says otherwise.
 """
 import pytest
 
+from tests import real_heketi
 from tests.unit.conftest import emulation_only
 from tests.unit.helpers import mutations, three_site_topology
 
@@ -94,6 +95,19 @@ def test_server_wide_arbiter_option_does_not_leak(run_module, heketi, stretched)
     # the server-wide option is on the volume (first, as Heketi stores it), and overridden
     options = heketi.volume("plain")["glustervolumeoptions"]
     assert options[0] == "user.heketi.arbiter true" and "user.heketi.arbiter false" in options
+
+
+@pytest.mark.heketi_settings({"pre_request_volume_options":
+                                real_heketi.role_settings(volume_tls=True)["pre_request_volume_options"]})
+def test_heketi_volume_tls_encrypts_every_new_volume(run_module, heketi, stretched):
+    """heketi_volume_tls: the role's stretch options, then client.ssl and server.ssl on, on a volume the
+    request did not ask TLS for (as a StorageClass's provisioner asks); the module stays idempotent."""
+    run_module("heketi_volume", {"name": "dyn", "size": 2})
+    options = heketi.volume("dyn")["glustervolumeoptions"]
+    assert options[:5] == ["network.ping-timeout 4", "cluster.quorum-type auto", "cluster.server-quorum-type server",
+                           "client.ssl on", "server.ssl on"], options
+    assert not run_module("heketi_volume", {"name": "dyn", "size": 2})["changed"]
+    assert "client.ssl on" not in real_heketi.role_settings()["pre_request_volume_options"]
 
 
 def test_arbiter_chosen_in_options_as_a_storageclass_does(run_module, heketi, stretched):
