@@ -42,7 +42,8 @@ EXAMPLES = r"""
 # The same file holds upgrade_version_problems ({host: release} -> sentences naming the nodes on
 # another release than the others or than a target major; [] when the upgrade is complete) and
 # upgrade_op_version (cluster.max-op-version | upgrade_op_version(cluster.op-version) -> the op-version
-# to set, or None), both from plugins/module_utils/upgrade_plan.py.
+# to set, or None) and upgrade_bricks_not_answering (a gluster_health result -> the bricks glusterd lists
+# online that a new client could not reach), all from plugins/module_utils/upgrade_plan.py.
 
 RETURN = r"""
 _value:
@@ -53,7 +54,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.upgrade_plan import op_version_step, version_problems
+from ansible_collections.metrostor.gluster.plugins.module_utils.upgrade_plan import (
+    bricks_not_answering,
+    op_version_step,
+    version_problems,
+)
 from ansible_collections.metrostor.gluster.plugins.module_utils.upgrade_plan import upgrade_order as _order
 
 
@@ -74,7 +79,12 @@ def upgrade_op_version(maximum, current):
     return op_version_step(current, maximum)
 
 
+def upgrade_bricks_not_answering(health):
+    """A gluster_health result -> ["volume VOL: HOST:/BRICK", ...], bricks online that new clients cannot reach."""
+    return bricks_not_answering(health)
+
+
 class FilterModule(object):
     def filters(self):
         return {"upgrade_order": upgrade_order, "upgrade_version_problems": upgrade_version_problems,
-                "upgrade_op_version": upgrade_op_version}
+                "upgrade_op_version": upgrade_op_version, "upgrade_bricks_not_answering": upgrade_bricks_not_answering}

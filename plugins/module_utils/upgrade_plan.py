@@ -68,3 +68,26 @@ def op_version_step(current, maximum):
     """The op-version to set (maximum) when it is above the current one, else None."""
     current, maximum = int(current), int(maximum)
     return maximum if maximum > current else None
+
+
+def bricks_not_answering(health):
+    """Bricks that glusterd lists online but that a new client could not reach, as
+    ``["volume VOL: HOST:/BRICK", ...]``, from a ``metrostor.gluster.gluster_health`` result (its
+    ``bricks_not_answering`` are the bricks ``heal info``'s client did not reach; offline bricks are the
+    bricks check's).
+
+    Seen on the lab in a pool of GlusterFS 9.2 and 10.3 nodes: a 9.x brick whose own glusterd stops first
+    reconnects to another node's glusterd (its backup volfile server) and signs its port in there (upstream
+    #2480, fixed in 10.0 only).  That glusterd's port map then answers the old brick's port for the brick
+    path, and when its own brick has the same path (every node's ``/bricks/brick1/VOL``) and runs 10.x
+    (random brick ports since 10.0), new clients of that brick (heal info, a restarted self-heal daemon, a
+    new mount) get a wrong port: heal cannot finish and heal info cannot count that brick.  Clients
+    already connected keep working, so nothing else shows it."""
+    found = []
+    for name, vol in sorted(((health or {}).get("volumes") or {}).items()):
+        if vol.get("status") != "Started":
+            continue
+        online = vol.get("bricks_online") or {}
+        found.extend("volume %s: %s" % (name, brick) for brick in vol.get("bricks_not_answering") or []
+                     if online.get(brick))
+    return found

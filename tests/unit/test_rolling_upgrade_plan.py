@@ -1,10 +1,15 @@
 """The rolling upgrade's plan (plugins/module_utils/upgrade_plan.py, filters in plugins/filter/upgrade_plan.py):
 the order (data sites first, the tie-breaker last), when the upgrade counts as finished, and the op-version."""
+import copy
+import xml.etree.ElementTree as ET
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.metrostor.gluster.plugins.filter.upgrade_plan import FilterModule
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import read_heal_summary
 from ansible_collections.metrostor.gluster.plugins.module_utils.upgrade_plan import (
+    bricks_not_answering,
     major,
     op_version_step,
     upgrade_order,
@@ -54,3 +59,51 @@ def test_op_version_is_only_raised():
     assert op_version_step(100000, 100000) is None
     assert op_version_step(100000, 90000) is None
     assert FILTERS["upgrade_op_version"]("100000", "90000") == 100000
+
+
+# A brick glusterd lists online that a new client cannot reach: the state the lab's first upgrade run stopped
+# in (2026-11-26, .lab/day2/rolling_upgrade-1.log: gu-a1's brick on 10.3 online, heal info from gu-c1 could
+# not reach it, 2 entries pending "heal" for 180 attempts), from gluster_health's reading of heal info.
+STALE_PORT_MAP = {"volumes": {"upg": {
+    "status": "Started",
+    "bricks": ["10.77.1.41:/bricks/brick1/upg", "10.77.2.41:/bricks/brick1/upg", "10.77.3.41:/bricks/brick1/upg"],
+    "bricks_online": {"10.77.1.41:/bricks/brick1/upg": True, "10.77.2.41:/bricks/brick1/upg": True,
+                      "10.77.3.41:/bricks/brick1/upg": True},
+    "bricks_not_answering": ["10.77.1.41:/bricks/brick1/upg"], "heal_pending": 2, "split_brain": 0}}}
+
+
+def test_a_brick_online_that_new_clients_cannot_reach_is_named():
+    assert bricks_not_answering(STALE_PORT_MAP) == ["volume upg: 10.77.1.41:/bricks/brick1/upg"]
+    assert FILTERS["upgrade_bricks_not_answering"](STALE_PORT_MAP) == ["volume upg: 10.77.1.41:/bricks/brick1/upg"]
+
+
+def test_offline_bricks_and_stopped_volumes_are_not_counted_here():
+    offline = copy.deepcopy(STALE_PORT_MAP)
+    offline["volumes"]["upg"]["bricks_online"]["10.77.1.41:/bricks/brick1/upg"] = False   # the bricks check's
+    assert bricks_not_answering(offline) == []
+    stopped = copy.deepcopy(STALE_PORT_MAP)
+    stopped["volumes"]["upg"]["status"] = "Stopped"
+    assert bricks_not_answering(stopped) == []
+    # gluster_health's heal_unknown(): no brick online, every brick "not answering", counts unknown
+    none_online = {"volumes": {"v": {"status": "Started", "bricks_online": {"h:/b": False},
+                                     "bricks_not_answering": ["h:/b"], "heal_pending": None}}}
+    assert bricks_not_answering(none_online) == []
+    assert bricks_not_answering({"volumes": {}}) == [] and bricks_not_answering(None) == []
+
+
+def test_heal_info_that_cannot_reach_an_online_brick_is_read_as_not_answering():
+    # the XML of `gluster volume heal upg info summary --xml` as 10.3 prints it for the state above (status
+    # text as seen on the lab: "Transport endpoint is not connected", counts "-")
+    xml = ET.fromstring(
+        "<cliOutput><healInfo><bricks>"
+        "<brick hostUuid='7bedc91b'><name>10.77.1.41:/bricks/brick1/upg</name>"
+        "<status>Transport endpoint is not connected</status><totalNumberOfEntries>-</totalNumberOfEntries>"
+        "<numberOfEntriesInHealPending>-</numberOfEntriesInHealPending></brick>"
+        "<brick hostUuid='3bd77a1e'><name>10.77.2.41:/bricks/brick1/upg</name><status>Connected</status>"
+        "<totalNumberOfEntries>1</totalNumberOfEntries><numberOfEntriesInHealPending>1</numberOfEntriesInHealPending>"
+        "<numberOfEntriesInSplitBrain>0</numberOfEntriesInSplitBrain></brick>"
+        "</bricks></healInfo></cliOutput>")
+    read = read_heal_summary(xml)
+    assert read["bricks_not_answering"] == ["10.77.1.41:/bricks/brick1/upg"] and read["heal_pending"] == 1
+    vol = dict(STALE_PORT_MAP["volumes"]["upg"], **read)
+    assert bricks_not_answering({"volumes": {"upg": vol}}) == ["volume upg: 10.77.1.41:/bricks/brick1/upg"]
