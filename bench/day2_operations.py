@@ -7,6 +7,9 @@ acknowledged writes lost (lab/day2_operations.py, the method of lab/site_loss.py
     python bench/day2_operations.py --only replace_device
     python bench/day2_operations.py --last     # prints what the last molecule/day2 run measured
     python bench/day2_operations.py --last --outcomes outcomes-ci.json   # ... the last CI stage (molecule/day2_ci)
+
+The rolling upgrade runs on its own hosts, not here: tests/lab-upgrade.sh (lab/upgrade_run.py) keeps its
+outcome under "rolling_upgrade" in outcomes.json, and --last prints it in the table with its per-node figures.
 """
 import argparse
 import json
@@ -48,6 +51,13 @@ def table(outcomes):
             o.get("operation", name), o.get("playbook_seconds"), o.get("seconds_to_full_redundancy"),
             o.get("stall_seconds"), o.get("acknowledged"), o.get("lost"), o.get("heal_pending"),
             "yes" if o.get("data_bricks_identical") else "no", o.get("second_changed")))
+    for name, o in outcomes.items():
+        # the rolling upgrade (lab/upgrade_run.py): each node's turn, from its bricks' stop to full
+        # redundancy, and the longest write stall within its turn
+        for node in o.get("nodes") or []:
+            rows.append("| %s: upgraded in turn | %s | %s (bricks stopped -> full redundancy) | %s | | | | | |" % (
+                node.get("host"), node.get("turn_seconds"), node.get("stop_to_full_redundancy_seconds"),
+                node.get("longest_stall_seconds")))
     return "\n".join(rows)
 
 
