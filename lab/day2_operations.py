@@ -378,7 +378,7 @@ def heketi_home_serving(home="gl-c1", standby="gl-a2"):
     def sh(host, cmd):
         return subprocess.run([LAB, "ssh", host, cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                               universal_newlines=True, check=False).stdout.strip()
-    active = sh(home, "cat /var/lib/heketi/active-host 2>/dev/null")
+    active = sh(home, "timeout 10 cat /var/lib/heketi/active-host 2>/dev/null")
     state = {"active_host": active or None, "home_running": sh(home, "systemctl is-active heketi") == "active",
              "standby_running": sh(standby, "systemctl is-active heketi") == "active"}
     state["home"] = state["home_running"] and not state["standby_running"] and active in ("", home)
