@@ -45,8 +45,8 @@ refuse   state-changing, with an answer the playbook must refuse before it
          host of the inventory that is in no metro site: the DR site's node);
          replace a node (gl-a1, a healthy node); replace a device
          (/dev/vdb of gl-a1, a healthy brick disk); DR failover (``unplanned``
-         while the primary site answers; or, where dr_georep.yml was not applied,
-         the missing standby volume: both "Nothing was changed."); DR schedule
+         while the primary site answers: the DR site's volumes must exist, as
+         for the DR failback); DR schedule
          run (a schedule the lab does not declare).
 
 tests/unit/test_awx_lab_coverage.py checks, without the lab, that JOBS names
@@ -110,7 +110,8 @@ JOBS = [
         "replace_node.yml refused, nothing was changed", False),
     Job("metrostor: replace a device", REFUSE, {"replace_device_host": "gl-a1", "replace_device_path": "/dev/vdb"},
         "replace_device.yml refused, nothing was changed", False),
-    Job("metrostor: DR failover", REFUSE, {"gluster_dr_mode": "unplanned"}, "Nothing was changed.", False),
+    Job("metrostor: DR failover", REFUSE, {"gluster_dr_mode": "unplanned"},
+        "Unplanned failover refused: the primary node", False),
     Job("metrostor: DR schedule run", REFUSE, {"gluster_dr_schedule_name": "not-declared-on-the-lab"},
         "There is no DR schedule not-declared-on-the-lab", False),
 ]
@@ -190,6 +191,7 @@ def test_job_template_on_the_lab(job, lab_ready, tmp_path):
             # a looped refusal says "One or more items failed" and gives each item's message in its results
             msg = " ".join([str(res.get("msg", ""))] + [str(r.get("msg", "")) for r in res.get("results", [])])
             assert event.get("task", "").startswith("Refuse") and job.expect in msg, (event.get("task"), msg)
+            print("refused by %r on %s: %s" % (event.get("task"), event.get("host"), " ".join(msg.split())[:300]))
         assert changed == [], "changed while refusing: %s" % changed
     else:
         assert runner.status == "successful" and runner.rc == 0, stdout[-4000:]
