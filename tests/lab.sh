@@ -3,7 +3,8 @@
 # scenarios on it (default: converge, idempotence, testinfra verification
 # including check mode and bad input; security_ci: the traffic capture, the
 # refusals and a rotation under write load, the CI subset of molecule/security;
-# stretch: site loss under write load; dr_ci: the DR drill), and take the lab down again.
+# stretch: site loss under write load; dr_ci: the DR drill; the AWX job templates through
+# ansible-runner; day2_ci: Day-2 operations under write load), and take the lab down again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -34,3 +35,8 @@ molecule test -s stretch
 dr_start=$SECONDS
 timeout -k 60 1800 molecule test -s dr_ci
 echo "lab: molecule/dr_ci (the DR drill) passed in $((SECONDS - dr_start)) s; figures in .lab/dr-drill-ci.json"
+# AWX: every job template of awx/config.yml run through ansible-runner as AWX runs it (tests/lab_awx, 9-12 min),
+# on the lab as dr_ci leaves it (drvol and its geo-replication session, failed back): nothing may change
+awx_start=$SECONDS
+timeout -k 60 1200 tests/lab-awx.sh
+echo "lab: the AWX job templates (tests/lab-awx.sh) passed in $((SECONDS - awx_start)) s"
