@@ -168,7 +168,8 @@ def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS):
 
 def ansible(host, module, args, inventories=()):
     """An ad-hoc module call on the lab (e.g. a Heketi module on the Heketi host)."""
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    # (under molecule, ANSIBLE_FORCE_COLOR is set: the JSON result would come wrapped in colour codes)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     inv = []
     for path in (os.path.join(ROOT, "inventories", "lab", "hosts.yml"),) + tuple(inventories):
         inv += ["-i", path]
