@@ -1,5 +1,5 @@
 """A CI scenario that runs a subset of another scenario's tests (molecule/security_ci,
-molecule/dr_ci): its molecule.yml, and the tests its verifier would select, collected as molecule's
+molecule/dr_ci, molecule/day2_ci): its molecule.yml, and the tests its verifier would select, collected as molecule's
 testinfra verifier runs them, without the lab."""
 import glob
 import os
@@ -30,3 +30,12 @@ def selected_tests(name, *pytest_args):
                           cwd=directory, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     return [line for line in proc.stdout.splitlines() if "::" in line]
+
+
+def tests_by_file(name, *pytest_args):
+    """{test file name: {test function names}} of what the scenario's verifier selects (parameters dropped)."""
+    by_file = {}
+    for node in selected_tests(name, *pytest_args):
+        path, test = node.split("::", 1)
+        by_file.setdefault(os.path.basename(path), set()).add(test.split("[")[0])
+    return by_file

@@ -22,11 +22,7 @@ def scenario():
 
 
 def selected_by_file():
-    chosen = molecule_subset.selected_tests("day2_ci", "-W", "error::pytest.PytestUnknownMarkWarning")
-    by_file = {}
-    for node in chosen:
-        by_file.setdefault(os.path.basename(node.split("::")[0]), set()).add(node.split("::")[1].split("[")[0])
-    return by_file
+    return molecule_subset.tests_by_file("day2_ci", "-W", "error::pytest.PytestUnknownMarkWarning")
 
 
 def test_the_stage_is_three_refusals_the_brick_disk_and_the_trimmed_failover():

@@ -21,15 +21,8 @@ def scenario():
     return molecule_subset.scenario("dr_ci")
 
 
-def selected_tests():
-    return molecule_subset.selected_tests("dr_ci", "-W", "error::pytest.PytestUnknownMarkWarning")
-
-
 def test_the_stage_is_the_drill_with_the_unplanned_failover_and_its_failback():
-    chosen = selected_tests()
-    by_file = {}
-    for node in chosen:
-        by_file.setdefault(os.path.basename(node.split("::")[0]), []).append(node.split("::")[1].split("[")[0])
+    by_file = molecule_subset.tests_by_file("dr_ci", "-W", "error::pytest.PytestUnknownMarkWarning")
     assert set(by_file) == {"test_drill.py"}, by_file
     assert set(by_file["test_drill.py"]) == {
         "test_unplanned_rpo_and_rto_bounded", "test_failbacks_lose_nothing_and_copies_agree",
