@@ -1,4 +1,4 @@
-"""The firewall the gluster_node role opens covers every port glusterd may give a brick: glusterd.vol's
+"""The firewalls the roles open (gluster_node: firewalld; openstack_nodes: security groups) cover every port glusterd may give a brick: glusterd.vol's
 base-port (49152 when commented out, glusterd's compiled-in default) to max-port.  GlusterFS 10 picks a
 brick's port at random in that range, so a narrower opening leaves some bricks unreachable.
 tests/data/glusterfs/glusterd.vol-debian-10.3-5 is the file Debian's glusterfs-server 10.3-5 installs
@@ -27,3 +27,10 @@ def test_the_firewall_opens_every_port_glusterd_may_give_a_brick():
     assert low <= base and high >= top, "gluster_brick_ports %d-%d misses %d-%d" % (low, high, base, top)
     task = open(os.path.join(ROOT, "roles", "gluster_node", "tasks", "firewall.yml")).read()
     assert "{{ gluster_brick_ports }}/tcp" in task
+
+
+def test_the_openstack_security_groups_open_every_port_glusterd_may_give_a_brick():
+    with open(os.path.join(ROOT, "roles", "openstack_nodes", "defaults", "main.yml")) as handle:
+        count = int(yaml.safe_load(handle)["openstack_nodes_brick_ports"])
+    base, top = packaged_range()
+    assert 49152 + count - 1 >= top, "security groups open 49152-%d, bricks may listen up to %d" % (49152 + count - 1, top)
