@@ -2,6 +2,7 @@
 molecule/dr_ci, molecule/day2_ci): its molecule.yml, and the tests its verifier would select, collected as molecule's
 testinfra verifier runs them, without the lab."""
 import glob
+import importlib
 import os
 import subprocess
 import sys
@@ -39,3 +40,11 @@ def tests_by_file(name, *pytest_args):
         path, test = node.split("::", 1)
         by_file.setdefault(os.path.basename(path), set()).add(test.split("[")[0])
     return by_file
+
+
+def lab_module(name):
+    """A module of lab/ (the tools a CI scenario's tests drive, e.g. dr_drill, day2_operations), imported."""
+    lab = os.path.join(ROOT, "lab")
+    if lab not in sys.path:
+        sys.path.insert(0, lab)
+    return importlib.import_module(name)

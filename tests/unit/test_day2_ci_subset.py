@@ -4,7 +4,6 @@ playbooks under load in the lab in CI.  Its tests are molecule/day2's, selected 
 Heketi failover; no converge of its own; a cleanup before and after that puts the lab back.  This
 collects the tests as molecule's verifier would, without the lab, and checks the trimmed switch."""
 import os
-import sys
 
 import yaml
 
@@ -12,9 +11,7 @@ from tests.unit import molecule_subset
 
 ROOT = molecule_subset.ROOT
 SCENARIO = os.path.join(ROOT, "molecule", "day2_ci")
-sys.path.insert(0, os.path.join(ROOT, "lab"))
-
-import day2_operations  # noqa: E402
+day2_operations = molecule_subset.lab_module("day2_operations")
 
 
 def scenario():

@@ -4,7 +4,6 @@ is written once, there), with the drill's unplanned failover and its failback; i
 molecule/dr's; its cleanup puts the lab back for the next user.  This collects the tests as
 molecule's verifier would, without the lab."""
 import os
-import sys
 
 import yaml
 
@@ -12,9 +11,7 @@ from tests.unit import molecule_subset
 
 ROOT = molecule_subset.ROOT
 SCENARIO = os.path.join(ROOT, "molecule", "dr_ci")
-sys.path.insert(0, os.path.join(ROOT, "lab"))
-
-import dr_drill  # noqa: E402
+dr_drill = molecule_subset.lab_module("dr_drill")
 
 
 def scenario():
