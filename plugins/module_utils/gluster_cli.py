@@ -15,6 +15,8 @@ import re
 import socket
 import xml.etree.ElementTree as ET
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_transient import transient_answer
+
 GLUSTERD_PORT = 24007
 
 
@@ -32,15 +34,42 @@ class GlusterError(Exception):
         return {"cmd": " ".join(self.cmd) if self.cmd else None, "rc": self.rc, "stderr": self.stderr}
 
 
+class GlusterBusy(GlusterError):
+    """A read that got only transient answers (gluster_transient.py) until its retry window closed."""
+
+    def __init__(self, command, answer, seconds, failed):
+        super(GlusterBusy, self).__init__(
+            "glusterd on %s did not answer `%s` for %d s (it said: %s): it is probably still waiting on peers that "
+            "were just lost (a cut site). Run again in a minute; playbooks/health.yml shows the pool per site"
+            % (socket.gethostname(), command, seconds, answer), cmd=failed.cmd, rc=failed.rc, stderr=failed.stderr)
+
+
 class GlusterCli(object):
-    def __init__(self, module, binary=None):
+    """``retry``: a gluster_transient.RetryWindow; a read that gets a transient answer is run again within it
+    (None, the default: never, and every failure is raised as it came)."""
+
+    def __init__(self, module, binary=None, retry=None):
         self.module = module
+        self.retry = retry
         self.binary = binary or module.get_bin_path("gluster", required=False)
         if not self.binary:
             raise GlusterError("the gluster command is not installed on %s; run the metrostor.gluster.gluster_node "
                                "role first" % socket.gethostname())
 
     def run_xml(self, args):
+        """Run one command (XML output); a transient answer is retried within ``self.retry``."""
+        command = " ".join(a for a in args if not a.startswith("--timeout"))
+        while True:
+            try:
+                return self._run_xml_once(args)
+            except GlusterError as err:
+                answer = transient_answer("%s\n%s" % (err, err.stderr or ""))
+                if answer is None or self.retry is None:
+                    raise
+                if not self.retry.another_try(command, answer):
+                    raise GlusterBusy(command, answer, self.retry.elapsed(), err)
+
+    def _run_xml_once(self, args):
         cmd = [self.binary, "--mode=script"] + list(args) + ["--xml"]
         rc, out, err = self.module.run_command(cmd)
         try:

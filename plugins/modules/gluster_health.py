@@ -19,6 +19,11 @@ description:
     checks listed in O(fail_on).
   - Every gluster command runs with a timeout (O(command_timeout)), so that a dead peer cannot hold
     it up. Run it on a node of a surviving site when a site is down.
+  - Just after peers are lost (a site cut), glusterd still waits on them for a while and answers
+    C(Request timed out), C(Another transaction is in progress), C(Locking failed on <peer>) or
+    C(Staging failed on <peer>. Please check log file for details.); a command that got such a transient
+    answer is run again, after O(retry_pause) seconds, as long as the attempt can end within
+    O(retry_seconds) of the start of the read. Any other failure fails at once.
 version_added: "0.2.0"
 author: metrostor.gluster developers (!UNKNOWN)
 options:
@@ -48,6 +53,18 @@ options:
     description: Seconds each gluster command may take (the CLI's C(--timeout)).
     type: int
     default: 30
+  retry_seconds:
+    description:
+      - Seconds the whole read may go on retrying commands that got a transient answer from glusterd
+        (see the description); no retry is started that could end after them.
+      - When they are over, the module fails naming the node, the command and what glusterd said.
+      - C(0) retries nothing (a transient answer still fails with that message).
+    type: int
+    default: 60
+  retry_pause:
+    description: Seconds to wait before running again a command that got a transient answer.
+    type: int
+    default: 5
   heketi_url:
     description: Heketi's URL; when given, Heketi's consistency, pending operations and node/device states are read too.
     type: str
@@ -91,6 +108,15 @@ node:
   description: The host name of the node that read the pool (the pool lists it as C(localhost)).
   returned: when O(gluster=true)
   type: str
+retries:
+  description: How many commands were run again after a transient answer from glusterd.
+  returned: always
+  type: int
+retried:
+  description: "Each command run again and what glusterd had said (C(volume status all: Request timed out))."
+  returned: always
+  type: list
+  elements: str
 healthy:
   description: Whether no problem was found (in any check, whatever O(fail_on) says).
   returned: always
@@ -137,7 +163,7 @@ import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterCli, GlusterError
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli import GlusterBusy, GlusterCli, GlusterError
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import (
     CHECKS,
     problems,
@@ -150,6 +176,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health i
     server_quorum_met,
     verdict,
 )
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_transient import RetryWindow
 from ansible_collections.metrostor.gluster.plugins.module_utils.heketi_client import HeketiClient, HeketiError
 
 
@@ -187,6 +214,8 @@ ARGUMENT_SPEC = dict(
     georep=dict(type="bool", default=True),
     fail_on=dict(type="list", elements="str", default=[], choices=list(CHECKS)),
     command_timeout=dict(type="int", default=30),
+    retry_seconds=dict(type="int", default=60),
+    retry_pause=dict(type="int", default=5),
     heketi_url=dict(type="str"),
     heketi_user=dict(type="str", default="admin"),
     heketi_key=dict(type="str", no_log=True),
@@ -195,14 +224,17 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def read_gluster(module, p):
-    """The pool, its volumes and geo-replication sessions, as seen from this node."""
+def read_gluster(module, p, retry=None):
+    """The pool, its volumes and geo-replication sessions, as seen from this node (transient answers retried
+    within ``retry``, a RetryWindow)."""
     timeout = ["--timeout=%d" % p["command_timeout"]]
-    cli = GlusterCli(module)
+    cli = GlusterCli(module, retry=retry)
     peers = cli.pool()
     ratio = ""
     try:
         ratio = cli.volume_get("all", "cluster.server-quorum-ratio").rstrip("%")
+    except GlusterBusy:
+        raise
     except GlusterError:
         pass
     infos = cli.volume_infos(timeout=p["command_timeout"])
@@ -246,12 +278,17 @@ def main():
     p = module.params
     if not p["gluster"] and not p["heketi_url"]:
         module.fail_json(msg="gluster=false reads only Heketi: give heketi_url")
+    if p["retry_seconds"] < 0 or p["retry_pause"] < 0:
+        module.fail_json(msg="retry_seconds and retry_pause are seconds, 0 or more (got %d and %d)"
+                         % (p["retry_seconds"], p["retry_pause"]))
     facts = {"peers": [], "server_quorum_ratio": "", "server_quorum": True, "volumes": {}}
+    retry = RetryWindow(p["retry_seconds"], p["retry_pause"], p["command_timeout"])
     if p["gluster"]:
         try:
-            facts = read_gluster(module, p)
+            facts = read_gluster(module, p, retry)
         except GlusterError as err:
-            module.fail_json(msg=str(err))
+            module.fail_json(msg=str(err), retries=len(retry.retried), retried=retry.retried, **err.details())
+    facts.update(retries=len(retry.retried), retried=retry.retried)
     if p["heketi_url"]:
         client = HeketiClient(p["heketi_url"], user=p["heketi_user"], key=p["heketi_key"],
                               validate_certs=p["validate_certs"], ca_path=p["ca_path"], retries=1)
