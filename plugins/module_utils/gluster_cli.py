@@ -101,9 +101,9 @@ class GlusterCli(object):
         return "%s.%s" % match.groups()
 
     # -- trusted pool ----------------------------------------------------------
-    def pool(self):
+    def pool(self, timeout=None):
         """Peers of the pool seen from this node, including itself as 'localhost'."""
-        root = self.run_xml(["pool", "list"])
+        root = self.run_xml(_timeout(timeout) + ["pool", "list"])
         peers = []
         for peer in root.iter("peer"):
             names = [peer.findtext("hostname")] + [h.text for h in peer.iter("hostname")]
@@ -120,8 +120,8 @@ class GlusterCli(object):
         self.run_xml(["peer", "detach", host] + (["force"] if force else []))
 
     # -- options ---------------------------------------------------------------
-    def volume_get(self, volume, option):
-        root = self.run_xml(["volume", "get", volume, option])
+    def volume_get(self, volume, option, timeout=None):
+        root = self.run_xml(_timeout(timeout) + ["volume", "get", volume, option])
         for opt in root.iter("Opt"):
             if opt.findtext("Option") == option:
                 value = opt.findtext("Value") or ""
@@ -153,8 +153,13 @@ class GlusterCli(object):
 
     def volume_infos(self, timeout=None):
         """Every volume of the pool: {name: volume info dict}."""
-        root = self.run_xml((["--timeout=%d" % timeout] if timeout else []) + ["volume", "info", "all"])
+        root = self.run_xml(_timeout(timeout) + ["volume", "info", "all"])
         return dict((v.findtext("name"), parse_volume(v)) for v in root.iter("volume") if v.findtext("name"))
+
+
+def _timeout(seconds):
+    """The CLI's ``--timeout`` (its default is 120 s), when given."""
+    return ["--timeout=%d" % seconds] if seconds else []
 
 
 def parse_volume(vol):

@@ -229,10 +229,10 @@ def read_gluster(module, p, retry=None):
     within ``retry``, a RetryWindow)."""
     timeout = ["--timeout=%d" % p["command_timeout"]]
     cli = GlusterCli(module, retry=retry)
-    peers = cli.pool()
+    peers = cli.pool(timeout=p["command_timeout"])
     ratio = ""
     try:
-        ratio = cli.volume_get("all", "cluster.server-quorum-ratio").rstrip("%")
+        ratio = cli.volume_get("all", "cluster.server-quorum-ratio", timeout=p["command_timeout"]).rstrip("%")
     except GlusterBusy:
         raise
     except GlusterError:

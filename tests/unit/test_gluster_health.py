@@ -109,8 +109,8 @@ def test_a_volume_with_no_brick_online_is_reported_not_a_failure():
         if volume.findtext("volName") == "drvol":
             volumes.remove(volume)
     module = RecordedModule({
-        "pool list": (0, recorded("pool_list.xml")),
-        "volume get all cluster.server-quorum-ratio": (0, recorded("volume_get.xml")),
+        "--timeout=20 pool list": (0, recorded("pool_list.xml")),
+        "--timeout=20 volume get all cluster.server-quorum-ratio": (0, recorded("volume_get.xml")),
         "--timeout=20 volume info all": (0, recorded("volume_info_all.xml")),
         "--timeout=20 volume status all": (0, ET.tostring(status, encoding="unicode")),
         # answered only if asked (it must not be, for drvol)

@@ -56,8 +56,8 @@ class ScriptedGluster(object):
         self.clock = clock
         self.scripted = dict((k, list(v)) for k, v in (scripted or {}).items())
         self.recorded = {
-            "pool list": (0, recorded("pool_list.xml"), 0.1),
-            "volume get all cluster.server-quorum-ratio": (0, recorded("volume_get.xml"), 0.1),
+            "--timeout=20 pool list": (0, recorded("pool_list.xml"), 0.1),
+            "--timeout=20 volume get all cluster.server-quorum-ratio": (0, recorded("volume_get.xml"), 0.1),
             "--timeout=20 volume info all": (0, recorded("volume_info_all.xml"), 0.1),
             STATUS: (0, recorded("volume_status_all.xml"), 0.1),
             "--timeout=20 volume heal drvol info summary": (0, recorded("heal_info_summary.xml"), 0.1),
@@ -123,8 +123,11 @@ def test_a_transient_answer_is_retried_and_the_read_succeeds(monkeypatch, clock,
 
 
 def test_a_healthy_read_reports_no_retry(monkeypatch, clock):
-    result = run(monkeypatch, ScriptedGluster(clock)).result
+    gluster = ScriptedGluster(clock)
+    result = run(monkeypatch, gluster).result
     assert result["retries"] == 0 and result["retried"] == [] and clock.slept == []
+    # every command has the CLI's --timeout (its default is 120 s): no attempt outlasts command_timeout
+    assert gluster.commands and all(c.startswith("--timeout=20 ") for c in gluster.commands), gluster.commands
 
 
 def test_transient_until_the_window_closes_fails_with_a_plain_message(monkeypatch, clock):
