@@ -93,6 +93,22 @@ options:
         0 does not wait. The task fails, with the last synced time, when it does not complete in time.
     type: int
     default: 0
+  restart_stalled_after:
+    description:
+      - While waiting for a checkpoint (O(checkpoint_timeout)), restart the session (C(stop force), C(start force))
+        when the checkpoint has not completed this many seconds after the wait began or after the previous
+        restart; 0 never restarts. Before each restart the module writes the marker file again and waits
+        CHANGELOG_SETTLE_SECONDS (20 s, more than the default C(changelog.rollover-time) of 15 s), so that the
+        restarted workers' history crawl, which takes every changelog rolled over before they start, carries it.
+      - Why, found on the lab (GlusterFS 10.3): an Active worker in C(Changelog Crawl) sometimes receives no
+        changelog from its brick at all (no live_changelog batch in its gsyncd.log for minutes while the
+        volume takes writes; seen for the first worker after geo-replication enabled the changelog, on the
+        forward and on the reverse session), so its checkpoint never completes. A restarted worker's history
+        crawl syncs what it missed, and geo-replication resumes from the slave's time (nothing is synced twice
+        or skipped).
+      - Each restart is reported in RV(actions).
+    type: int
+    default: 0
 attributes:
   check_mode:
     support: full
@@ -173,10 +189,14 @@ ARGUMENT_SPEC = dict(
     reset_sync_time=dict(type="bool", default=False),
     checkpoint=dict(type="bool", default=False),
     checkpoint_timeout=dict(type="int", default=0),
+    restart_stalled_after=dict(type="int", default=0),
 )
 
 CHECKPOINT_POLL_SECONDS = 2
 CHECKPOINT_REMARK_SECONDS = 20
+# more than changelog.rollover-time (15 s by default): a change made this long before a worker starts is in
+# a changelog its history crawl takes
+CHANGELOG_SETTLE_SECONDS = 20
 
 
 def plan(geo, p, session, current_config):
@@ -231,20 +251,32 @@ def checkpoint_done(session, replaced):
     return bool(checkpoint.get("completed")) and (replaced is None or checkpoint.get("time") != replaced)
 
 
-def wait_for_checkpoint(geo, timeout, replaced=None, mark=None):
+def wait_for_checkpoint(geo, timeout, replaced=None, mark=None, restart_after=0, restart=None):
     """Poll until the checkpoint completes; right after ``config checkpoint now`` the status may
     still show the previous (completed) checkpoint, whose time is ``replaced``.
 
     ``mark`` writes the marker again every CHECKPOINT_REMARK_SECONDS: a marker written while a new
     session's first (hybrid) crawl runs is taken by that crawl, which records the crawl's start as
     the slave's time; without a later change the checkpoint would then never complete (seen on the lab).
+
+    ``restart`` (with ``restart_after`` seconds) restarts a session whose checkpoint has not completed
+    that long after the wait began or the previous restart, while there is time left for the restarted
+    workers' history crawl: see the option restart_stalled_after.
     """
-    deadline = time.time() + timeout
-    next_mark = time.time() + CHECKPOINT_REMARK_SECONDS
+    start = time.time()
+    deadline = start + timeout
+    next_mark = start + CHECKPOINT_REMARK_SECONDS
+    next_restart = start + restart_after if restart_after and restart else None
     session = geo.session()
     while session and not checkpoint_done(session, replaced) and time.time() < deadline:
         time.sleep(CHECKPOINT_POLL_SECONDS)
-        if mark and time.time() >= next_mark:
+        now = time.time()
+        if next_restart is not None and now >= next_restart \
+                and deadline - now > CHANGELOG_SETTLE_SECONDS + CHECKPOINT_POLL_SECONDS:
+            restart()
+            next_restart = time.time() + restart_after
+            next_mark = time.time() + CHECKPOINT_REMARK_SECONDS
+        elif mark and now >= next_mark:
             mark()
             next_mark = time.time() + CHECKPOINT_REMARK_SECONDS
         session = geo.session()
@@ -255,10 +287,13 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     p = module.params
     done = []
+    restarted = []  # the stalled-checkpoint restarts (restart_stalled_after), also in done
     if p["checkpoint"] and p["state"] != "started":
         module.fail_json(msg="checkpoint=true needs state=started: a checkpoint completes only while the session runs")
     if p["checkpoint_timeout"] < 0:
         module.fail_json(msg="checkpoint_timeout must be 0 (do not wait) or a number of seconds")
+    if p["restart_stalled_after"] < 0:
+        module.fail_json(msg="restart_stalled_after must be 0 (never restart) or a number of seconds")
     try:
         geo = GeorepCli(GlusterCli(module), p["master_volume"], p["slave_host"], p["slave_volume"], p["slave_user"])
         if p["state"] != "absent" and geo.cli.volume_info(p["master_volume"]) is None:
@@ -272,6 +307,19 @@ def main():
         def mark():
             geo.mark_checkpoint("checkpoint set %s" % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
+        def restart():
+            """A marker the restarted workers' history crawl will carry, then stop and start the session."""
+            geo.mark_checkpoint("restart %s" % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            restarted.append("write %s on %s (internal client), the checkpoint having stalled"
+                             % (CHECKPOINT_MARKER, p["master_volume"]))
+            done.append(restarted[-1])
+            time.sleep(CHANGELOG_SETTLE_SECONDS)
+            for verb in ("stop", "start"):
+                step = geo.command(verb, force=True)
+                geo.run(step)
+                restarted.append(" ".join(step))
+                done.append(restarted[-1])
+
         if not module.check_mode:
             for step in steps:
                 geo.run(step)
@@ -283,7 +331,8 @@ def main():
                 session = geo.session()
             if session and p["checkpoint_timeout"] and p["state"] == "started":
                 session = wait_for_checkpoint(geo, p["checkpoint_timeout"], replaced,
-                                              mark if p["checkpoint"] else None)
+                                              mark if p["checkpoint"] else None,
+                                              p["restart_stalled_after"], restart)
                 checkpoint = (session or {}).get("checkpoint") or {}
                 if not checkpoint_done(session, replaced):
                     module.fail_json(
@@ -298,7 +347,7 @@ def main():
     except GlusterError as err:
         module.fail_json(msg="%s; commands run before the failure: %s" % (err, done or "none"), actions=done,
                          changed=bool(done))
-    result = dict(changed=bool(steps), actions=[" ".join(s) for s in steps])
+    result = dict(changed=bool(steps) or bool(restarted), actions=[" ".join(s) for s in steps] + restarted)
     if session and p["state"] != "absent":
         result["session"] = session
     if module._diff:

@@ -34,7 +34,7 @@ def xml_ok(inner=""):
 class FakeGeorep(object):
     def __init__(self, master="drvol", slave_host="10.77.4.11", slave_volume="drvol", exists=False,
                  state="Created", config=None, create_error=None, checkpoint_polls=1, master_exists=True,
-                 writes_needed=1, missing_on=()):
+                 writes_needed=1, missing_on=(), live_crawl_deaf=False):
         self.master, self.slave_host, self.slave_volume = master, slave_host, slave_volume
         # peers that joined (or were replaced) after the session was created: their staging fails every
         # command of the session but status, until create ... force (as seen on the lab, GlusterFS 10.3)
@@ -54,6 +54,9 @@ class FakeGeorep(object):
         self.checkpoint_needs_write_done = False
         self.writes_since_checkpoint = 0
         self.writes_needed = writes_needed
+        # as seen on the lab (GlusterFS 10.3): an Active worker whose live changelog crawl receives no
+        # changelog; only a (re)start's history crawl takes the writes made before it
+        self.live_crawl_deaf = live_crawl_deaf
 
     # -- the module's view -----------------------------------------------------
     def get_bin_path(self, name, required=False):
@@ -71,7 +74,8 @@ class FakeGeorep(object):
                 self.markers.append(handle.read())
             os.unlink(marker)
             self.writes_since_checkpoint += 1
-            if self.checkpoint_time and self.writes_since_checkpoint >= self.writes_needed:
+            if self.checkpoint_time and self.writes_since_checkpoint >= self.writes_needed \
+                    and not self.live_crawl_deaf:
                 self.checkpoint_needs_write_done = True
             return 0, "", ""
         assert cmd[:2] == ["/usr/sbin/gluster", "--mode=script"], cmd
@@ -121,7 +125,9 @@ class FakeGeorep(object):
         if self.state not in ("Created", "Stopped"):
             return 0, xml_error("Geo-replication session between %s and %s already started." % (self.master, slave)), ""
         self.state = "Started"
-        return self.change("start")
+        if self.live_crawl_deaf and self.checkpoint_time and self.writes_since_checkpoint >= self.writes_needed:
+            self.checkpoint_needs_write_done = True   # the starting workers' history crawl
+        return self.change("start" + "".join(" " + r for r in rest))
 
     def do_stop(self, slave, rest):
         if not self.exists:

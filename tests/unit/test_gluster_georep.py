@@ -265,6 +265,48 @@ def test_marker_rewritten_until_the_checkpoint_completes(run, monkeypatch):
     assert out["session"]["checkpoint"]["completed"] and len(fake.markers) == 3
 
 
+def test_stalled_checkpoint_restarts_the_session_after_a_fresh_marker(run, monkeypatch):
+    """On the lab (GlusterFS 10.3) an Active worker's live changelog crawl sometimes received nothing, so
+    the checkpoint never completed; a restart's history crawl takes the writes made before it."""
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=0, live_crawl_deaf=True)
+    clock = iter(range(0, 10 ** 6, 2))
+    monkeypatch.setattr(gluster_georep.time, "time", lambda: next(clock))
+    slept = []
+    monkeypatch.setattr(gluster_georep.time, "sleep", slept.append)
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 300, "restart_stalled_after": 60})
+    assert out["changed"] and out["session"]["checkpoint"]["completed"]
+    session = "volume geo-replication drvol 10.77.4.11::drvol "
+    assert out["actions"] == [session + "config checkpoint now",
+                              "write .metrostor-georep-checkpoint on drvol (internal client), the checkpoint "
+                              "having stalled",
+                              session + "stop force", session + "start force"]
+    # the marker written before the restart, then time for its changelog to roll over
+    assert fake.markers[-1].startswith("restart ") and gluster_georep.CHANGELOG_SETTLE_SECONDS in slept
+    assert fake.changes[-2:] == ["stop force", "start force"]
+
+
+def test_stalled_checkpoint_without_restart_times_out(run, monkeypatch):
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=0, live_crawl_deaf=True)
+    clock = iter(range(0, 10 ** 6, 2))
+    monkeypatch.setattr(gluster_georep.time, "time", lambda: next(clock))
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 300}, expect_fail=True)
+    assert out["failure_kind"] == "checkpoint_timeout" and "stop" not in " ".join(fake.changes)
+
+
+def test_waiting_on_a_completed_checkpoint_restarts_nothing(run):
+    fake = FakeGeorep(exists=True, state="Started", checkpoint_polls=0)
+    run(fake, {"checkpoint": True})
+    before = list(fake.changes)
+    out = run(fake, {"checkpoint_timeout": 300, "restart_stalled_after": 1})
+    assert not out["changed"] and out["actions"] == [] and fake.changes == before
+
+
+def test_negative_restart_stalled_after_refused(run):
+    fake = FakeGeorep(exists=True, state="Started")
+    out = run(fake, {"checkpoint": True, "checkpoint_timeout": 30, "restart_stalled_after": -1}, expect_fail=True)
+    assert "restart_stalled_after must be 0" in out["msg"] and fake.changes == []
+
+
 def test_session_unknown_to_a_replaced_peer_is_given_to_it_with_create_force(run):
     """Seen on the lab: gl-b2, replaced by the day-2 tests after drvol's session was created, did not
     know the session; every command of it failed ("Staging failed on 10.77.2.12. Error: Geo-replication
