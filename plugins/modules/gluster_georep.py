@@ -100,7 +100,7 @@ options:
         restart; 0 never restarts. Before each restart the module writes the marker file again and waits
         CHANGELOG_SETTLE_SECONDS (20 s, more than the default C(changelog.rollover-time) of 15 s), so that the
         restarted workers' history crawl, which takes every changelog rolled over before they start, carries it.
-      - Why, found on the lab (GlusterFS 10.3): an Active worker in C(Changelog Crawl) sometimes receives no
+      - Why, found on the lab with GlusterFS 10.3 - an Active worker in C(Changelog Crawl) sometimes receives no
         changelog from its brick at all (no live_changelog batch in its gsyncd.log for minutes while the
         volume takes writes; seen for the first worker after geo-replication enabled the changelog, on the
         forward and on the reverse session), so its checkpoint never completes. A restarted worker's history
