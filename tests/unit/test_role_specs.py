@@ -7,7 +7,7 @@ checked too):
 - every variable with the role's prefix (or the shared ``metrostor_`` prefix)
   that its tasks, handlers or templates read (inside a Jinja expression or a
   bare conditional) is declared, unless the role sets it itself (register,
-  set_fact, vars, loop_var, vars/main.yml).
+  set_fact, vars, loop_var, index_var, vars/main.yml).
 
 KNOWN_GAPS (and the two lists after it) record what other engineers' roles
 lacked when this test was written: the test fails on any problem not listed
@@ -91,7 +91,7 @@ def walk_tasks(tasks):
 
 
 def set_by_role(role):
-    """Variables the role sets itself: register, set_fact, vars:, loop_var, vars/main.yml."""
+    """Variables the role sets itself: register, set_fact, vars:, loop_var, index_var, vars/main.yml."""
     out = set(read_yaml(role_path(role, "vars", "main.yml")) or {})
     for sub in ("tasks", "handlers"):
         for dirpath, _unused, files in os.walk(role_path(role, sub)):
@@ -106,6 +106,7 @@ def set_by_role(role):
                             out |= set(task[key])
                     out |= set(task.get("vars") or {})
                     out.add((task.get("loop_control") or {}).get("loop_var"))
+                    out.add((task.get("loop_control") or {}).get("index_var"))
     return out - {None}
 
 
