@@ -4,26 +4,22 @@ bad input refused in the first task, naming the field, and Ganesha restarted one
 connection options change, with a test double of the heads' commands (nfs_head_double)."""
 import json
 import os
-import pathlib
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
-
-from tests import background_checks
-from tests.background_checks import BackgroundCheck, uses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def run(playbook, *args, env_extra=None):
-    env = dict(background_checks.environ(), ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(env_extra or {}))
-    proc = background_checks.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i",
-                                  "inventories/lab/hosts.yml", playbook] + list(args), cwd=ROOT, env=env, timeout=300)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i",
+                           "inventories/lab/hosts.yml", playbook] + list(args), cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -109,8 +105,7 @@ class Heads(object):
 
     def run(self, *args, floating_dev="eth-a", **env):
         self.log_start = len(self.log())
-        env = dict({"PATH": DOUBLE_BIN + os.pathsep + background_checks.environ()["PATH"],
-                    "NFS_HEAD_DOUBLE_DIR": str(self.dir),
+        env = dict({"PATH": DOUBLE_BIN + os.pathsep + os.environ["PATH"], "NFS_HEAD_DOUBLE_DIR": str(self.dir),
                     "NFS_HEAD_DOUBLE_FLOATING_DEV": floating_dev}, **env)
         return run(RESTART_PLAYBOOK, *(FAST + list(args)), env_extra=env)
 
@@ -148,35 +143,13 @@ def recap(log, host):
     return int(match.group(1)), int(match.group(2))
 
 
-def heads_runs(*runs):
-    """Runs on one fresh double, each run's `run` keywords given: [{"rc", "log", "options", "commands"}, ...]."""
-    top = tempfile.mkdtemp(prefix="metrostor-nfs-heads-")
-    try:
-        heads, out = Heads(pathlib.Path(top)), []
-        for keywords in runs:
-            rc, log = heads.run(**keywords)
-            out.append({"rc": rc, "log": log, "options": heads.options(), "commands": heads.commands()})
-        return out
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
-
-
-# two ansible-playbook runs of about 20 s each on CI: started in the background once collected
-# (tests/background_checks.py); gl-a1 (10.77.1.11) holds the floating address
-RESTART_TWICE = BackgroundCheck("nfs head restart, twice", lambda: heads_runs({"floating_dev": "eth-a"},
-                                                                             {"floating_dev": "eth-a"}))
-BACKUP_DOWN = BackgroundCheck("nfs head restart, the backup does not serve again",
-                              lambda: heads_runs({"floating_dev": "eth-a", "NFS_HEAD_DOUBLE_DOWN": "1"}))
-
-
-@uses(RESTART_TWICE)
-def test_changed_brick_options_restart_the_backup_head_first_then_nothing_on_the_second_run():
-    first, second = RESTART_TWICE.result()
-    rc, log = first["rc"], first["log"]
+def test_changed_brick_options_restart_the_backup_head_first_then_nothing_on_the_second_run(tmp_path):
+    heads = Heads(tmp_path)
+    rc, log = heads.run(floating_dev="eth-a")  # gl-a1 (10.77.1.11) holds the floating address
     assert rc == 0, log[-3000:]
-    assert {k: first["options"][k] for k in BRICK_OPTIONS_SET} == BRICK_OPTIONS_SET
-    order = restarts(first["commands"])
-    assert [address for address, _unused in order] == ["10.77.2.11", "10.77.1.11"], first["commands"]
+    assert {k: heads.options()[k] for k in BRICK_OPTIONS_SET} == BRICK_OPTIONS_SET
+    order = restarts(heads.commands())
+    assert [address for address, _unused in order] == ["10.77.2.11", "10.77.1.11"], heads.commands()
     backup_step = order[0][1]
     # one head at a time: the backup started again and answered NFS, MOUNT and the head check before the
     # holder of the address stopped
@@ -188,9 +161,9 @@ def test_changed_brick_options_restart_the_backup_head_first_then_nothing_on_the
     assert "Restarting Ganesha one head at a time: gl-b1, then gl-a1 (the last holds the floating address" in log
     assert recap(log, "gl-a1")[0] > 0
     # nothing changed: nothing set, nothing restarted, changed=0
-    rc, log = second["rc"], second["log"]
+    rc, log = heads.run(floating_dev="eth-a")
     assert rc == 0, log[-3000:]
-    assert not [c for c in second["commands"] if " set " in c or c.startswith("systemctl stop")], second["commands"]
+    assert not [c for c in heads.commands() if " set " in c or c.startswith("systemctl stop")], heads.commands()
     assert recap(log, "gl-a1") == (0, 0) and recap(log, "gl-b1") == (0, 0), log[-3000:]
 
 
@@ -224,11 +197,10 @@ def test_holder_alone_is_not_restarted_and_says_so(tmp_path):
     assert "Not restarting Ganesha on gl-a1: it holds the floating address 10.77.10.50" in log
 
 
-@uses(BACKUP_DOWN)
-def test_backup_that_does_not_serve_again_stops_before_the_active_head():
-    [restart] = BACKUP_DOWN.result()
-    rc, log = restart["rc"], restart["log"]
+def test_backup_that_does_not_serve_again_stops_before_the_active_head(tmp_path):
+    heads = Heads(tmp_path)
+    rc, log = heads.run(floating_dev="eth-a", NFS_HEAD_DOUBLE_DOWN="1")
     assert rc != 0
-    order = restarts(restart["commands"])
-    assert [address for address, _unused in order] == ["10.77.2.11"], restart["commands"]
+    order = restarts(heads.commands())
+    assert [address for address, _unused in order] == ["10.77.2.11"], heads.commands()
     assert "rpcinfo -n 2049 -t 10.77.2.11 nfs 3" in order[0][1]
