@@ -37,34 +37,3 @@ def pytest_configure(config):
             return
     config.addinivalue_line("markers", "heketi_settings(glusterfs): heketi.json glusterfs settings for the heketi fixture")
     config.addinivalue_line("markers", "lab: needs the local lab (real hosts)")
-
-
-def _background_checks():
-    """tests/background_checks.py if a collected test module imported it (no reader of a check otherwise)."""
-    return sys.modules.get("tests.background_checks")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """The tests that read a background check (tests/background_checks.py) run last, in their order."""
-    lane = _background_checks()
-    if lane is not None:
-        readers = [item for item in items if lane.checks_of(item)]
-        items[:] = [item for item in items if not lane.checks_of(item)] + readers
-
-
-def pytest_collection_finish(session):
-    """The background checks of the selected tests start now, in the order their readers run."""
-    lane = _background_checks()
-    if lane is None or session.config.option.collectonly:
-        return
-    checks = []
-    for item in session.items:
-        checks += [check for check in lane.checks_of(item) if check not in checks]
-    if checks:
-        lane.start(checks)
-
-
-def pytest_sessionfinish(session):
-    lane = _background_checks()
-    if lane is not None:
-        lane.stop()

@@ -8,17 +8,15 @@ surveys, the workflow's nodes and links, schedules), that a second run sends
 no change (changed=0), that check mode on a configured AWX sends nothing, and
 that secrets are replaced only when asked.
 """
-import copy
 import os
 import re
-import shutil
+import subprocess
 import sys
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from awx import awx_job
-from tests.background_checks import BackgroundCheck, environ, run, uses
 from tests.unit.awx_api_double import AWXDouble
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,7 +27,7 @@ SECRETS = {"awx_secret_machine_ssh_key": "ssh-key-7c1f", "awx_secret_vault_passw
 
 
 def configure(awx, *extra, secrets=None):
-    env = {k: v for k, v in environ().items() if not k.startswith(("ANSIBLE_", "CONTROLLER_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "CONTROLLER_"))}
     # pipelining: each task's module goes to its Python through stdin, without the temporary
     # directory, copy, chmod and removal (four shells per task): the same module code runs
     env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_PIPELINING="1",
@@ -38,84 +36,23 @@ def configure(awx, *extra, secrets=None):
     args = []
     for key, value in (secrets or SECRETS).items():
         args += ["-e", "%s=%s" % (key, value)]
-    proc = run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "playbooks/awx_configure.yml"]
-               + args + list(extra), cwd=ROOT, env=env, timeout=600)
+    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "playbooks/awx_configure.yml"]
+                          + args + list(extra), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     out = proc.stdout + proc.stderr
     recap = re.search(r"localhost\s+:\s+ok=(\d+)\s+changed=(\d+)", out)
     return proc.returncode, int(recap.group(2)) if recap else None, out
 
 
-class Snapshot:
-    """The double's state after a run, read as the double is read (find, objects, secrets, mutations, ...)."""
-
-    find = AWXDouble.find
-    mutations = AWXDouble.mutations
-
-    def __init__(self, awx):
-        with awx._lock:
-            self.objects = copy.deepcopy(awx.objects)
-            self.associations = copy.deepcopy(awx.associations)
-            self.surveys = copy.deepcopy(awx.surveys)
-            self.secrets = dict(awx.secrets)
-            self.requests = list(awx.requests)
-
-
-ROTATED = dict(SECRETS, awx_secret_heketi_key="heketi-key-rotated")
-
-
-def configure_runs():
-    """The runs the tests below read, in this order on one double, each followed by a Snapshot:
-    "first": on an empty AWX;
-    "second", then "check" (neither may send a change): the second run, given other secret values than
-    the first (without awx_update_secrets), and a check-mode run of a config with one change (one
-    after the other: in the background lane a second process at once would only slow pytest's own tests);
-    "update": with the other secret values and awx_update_secrets=true.
-    Returns {run: (rc, changed, out)} and {"after_first"|"after_quiet"|"after_update": Snapshot}."""
-    awx = AWXDouble()
-    awx.start()
-    scratch = tempfile.mkdtemp(prefix="metrostor-awx-config-")
-    try:
-        runs = {"first": configure(awx)}
-        runs["after_first"] = Snapshot(awx)
-        config = open(os.path.join(ROOT, "awx", "config.yml")).read().replace(
-            "description: Two data sites and a tie-breaker site (inventories/three_site)",
-            "description: changed in check mode")
-        changed_config = os.path.join(scratch, "config.yml")
-        with open(changed_config, "w") as handle:
-            handle.write(config)
-        runs["second"] = configure(awx, secrets=ROTATED)
-        runs["check"] = configure(awx, "--check", "-e", "awx_config_file=%s" % changed_config)
-        runs["after_quiet"] = Snapshot(awx)
-        runs["update"] = configure(awx, "-e", "awx_update_secrets=true", secrets=ROTATED)
-        runs["after_update"] = Snapshot(awx)
-        return runs
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        awx.stop()
-
-
-# four ansible-playbook runs, about 5 minutes on CI: started in the background once collected
-# (tests/background_checks.py)
-CONFIGURE_RUNS = BackgroundCheck("playbooks/awx_configure.yml against the AWX double", configure_runs)
-
-
 @pytest.fixture(scope="module")
 def configured():
-    runs = CONFIGURE_RUNS.result()
-    rc, changed, out = runs["first"]
+    awx = AWXDouble()
+    awx.start()
+    rc, changed, out = configure(awx)
     assert rc == 0, out[-4000:]
     assert changed > 0
-    awx = runs["after_first"]
-    return awx, out, len(awx.mutations())
-
-
-@pytest.fixture(scope="module")
-def quiet_runs(configured):
-    """{"second": (rc, changed, out), "check": (rc, changed, out), "mutations": count after both,
-    "sent": the mutations after the first run's}."""
-    runs, first = CONFIGURE_RUNS.result(), configured[2]
-    mutations = runs["after_quiet"].mutations()
-    return {"second": runs["second"], "check": runs["check"], "mutations": len(mutations), "sent": mutations[first:]}
+    first = len(awx.mutations())
+    yield awx, out, first
+    awx.stop()
 
 
 def one(awx, endpoint, name):
@@ -124,7 +61,6 @@ def one(awx, endpoint, name):
     return found[0]
 
 
-@uses(CONFIGURE_RUNS)
 def test_credential_type_and_credentials(configured):
     awx, out = configured[:2]
     ctype = one(awx, "credential_types", "Heketi API")
@@ -144,7 +80,6 @@ def test_credential_type_and_credentials(configured):
         assert secret not in out
 
 
-@uses(CONFIGURE_RUNS)
 def test_job_templates_with_credentials_and_surveys(configured):
     awx = configured[0]
     project = one(awx, "projects", CONFIG["awx_project"]["name"])
@@ -167,7 +102,6 @@ def test_job_templates_with_credentials_and_surveys(configured):
             assert awx.surveys[("job_templates", template["id"])] == wanted["survey_spec"]
 
 
-@uses(CONFIGURE_RUNS)
 def test_workflow_deploy_then_verify_and_schedules(configured):
     awx = configured[0]
     workflow = one(awx, "workflow_job_templates", CONFIG["awx_workflow"]["name"])
@@ -188,33 +122,53 @@ def test_workflow_deploy_then_verify_and_schedules(configured):
         assert (schedule.get("extra_data") or {}) == wanted.get("extra_data", {})
 
 
-@uses(CONFIGURE_RUNS)
+ROTATED = dict(SECRETS, awx_secret_heketi_key="heketi-key-rotated")
+
+
+@pytest.fixture(scope="module")
+def quiet_runs(configured, tmp_path_factory):
+    """On the configured double, at the same time (neither may send a change; two processes at once
+    halve the wall time on two cores): the second run, given other secret values than the first
+    (without awx_update_secrets), and a check-mode run of a config with one change.
+    Returns {"second": (rc, changed, out), "check": (rc, changed, out), "mutations": count after both}."""
+    awx = configured[0]
+    config = open(os.path.join(ROOT, "awx", "config.yml")).read().replace(
+        "description: Two data sites and a tie-breaker site (inventories/three_site)",
+        "description: changed in check mode")
+    changed_config = tmp_path_factory.mktemp("config") / "config.yml"
+    changed_config.write_text(config)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        second = pool.submit(configure, awx, secrets=ROTATED)
+        check = pool.submit(configure, awx, "--check", "-e", "awx_config_file=%s" % changed_config)
+        runs = {"second": second.result(), "check": check.result()}
+    runs["mutations"] = len(awx.mutations())
+    return runs
+
+
 def test_second_run_changes_nothing(configured, quiet_runs):
     """Also with other secret values: a run that is not asked to replace secrets leaves them (and all else)."""
-    first = configured[2]
+    awx, first = configured[0], configured[2]
     rc, changed, out = quiet_runs["second"]
     assert rc == 0, out[-4000:]
     assert changed == 0, [line for line in out.splitlines() if line.startswith("changed")]
-    assert quiet_runs["mutations"] == first, quiet_runs["sent"]  # nothing was sent (by either run)
+    assert quiet_runs["mutations"] == first, awx.mutations()[first:]  # nothing was sent (by either run)
 
 
-@uses(CONFIGURE_RUNS)
 def test_check_mode_on_a_configured_awx_sends_nothing(configured, quiet_runs):
-    first = configured[2]
+    awx, first = configured[0], configured[2]
     rc, changed, out = quiet_runs["check"]
     assert rc == 0, out[-4000:]
     assert changed == 1  # the inventory's description would change
-    assert quiet_runs["mutations"] == first, quiet_runs["sent"]  # nothing was sent (by either run)
+    assert quiet_runs["mutations"] == first, awx.mutations()[first:]  # nothing was sent (by either run)
 
 
-@uses(CONFIGURE_RUNS)
 def test_secrets_are_replaced_only_when_asked(configured, quiet_runs):
-    runs = CONFIGURE_RUNS.result()
-    heketi = one(configured[0], "credentials", "metrostor Heketi API")
+    awx = configured[0]
+    heketi = one(awx, "credentials", "metrostor Heketi API")
     rc, changed, out = quiet_runs["second"]  # other secret values, not asked to replace them
     assert rc == 0 and changed == 0, out[-3000:]
-    assert runs["after_quiet"].secrets[(heketi["id"], "heketi_key")] == SECRETS["awx_secret_heketi_key"]
-    rc, changed, out = runs["update"]  # the same values, with awx_update_secrets=true
+    assert awx.secrets[(heketi["id"], "heketi_key")] == SECRETS["awx_secret_heketi_key"]
+    rc, changed, out = configure(awx, "-e", "awx_update_secrets=true", secrets=ROTATED)
     assert rc == 0 and changed > 0, out[-3000:]
-    assert runs["after_update"].secrets[(heketi["id"], "heketi_key")] == "heketi-key-rotated"
+    assert awx.secrets[(heketi["id"], "heketi_key")] == "heketi-key-rotated"
     assert "heketi-key-rotated" not in out

@@ -6,13 +6,11 @@ as ansible_collections/metrostor/gluster.  The pytest integration tests beside t
 (tests/run.sh)."""
 import os
 import shutil
+import subprocess
 import sys
-import tempfile
 
 import pytest
 import yaml
-
-from tests.background_checks import BackgroundCheck, environ, run, uses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGETS = os.path.join(ROOT, "tests", "integration", "targets")
@@ -55,38 +53,29 @@ def test_dependencies_are_setup_targets_that_exist(name):
             assert dep.startswith("setup_") and dep in NAMES, "%s depends on %s" % (name, dep)
 
 
+@pytest.fixture(scope="module")
+def collection_copy(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("ansible-test") / "ansible_collections" / "metrostor" / "gluster"
+    shutil.copytree(ROOT, str(dest), ignore=COPY_IGNORE, symlinks=True)
+    return str(dest)
+
+
 def ansible_test(copy, *args, timeout=900):
-    env = dict(environ(), PATH=os.pathsep.join([BIN, environ().get("PATH", "")]), ANSIBLE_NOCOLOR="1")
+    env = dict(os.environ, PATH=os.pathsep.join([BIN, os.environ.get("PATH", "")]), ANSIBLE_NOCOLOR="1")
     env.pop("ANSIBLE_COLLECTIONS_PATH", None)  # ansible-test puts the copy's collections tree there itself
-    return run([os.path.join(BIN, "ansible-test"), "integration"] + list(args), cwd=copy, env=env, timeout=timeout)
+    return subprocess.run([os.path.join(BIN, "ansible-test"), "integration"] + list(args), cwd=copy, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def list_and_run_the_targets():
-    """ansible-test on a copy of the checkout: {"list": `--list-targets`, "run": `--local` every target}."""
-    top = tempfile.mkdtemp(prefix="metrostor-ansible-test-")
-    try:
-        copy = os.path.join(top, "ansible_collections", "metrostor", "gluster")
-        shutil.copytree(ROOT, copy, ignore=COPY_IGNORE, symlinks=True)
-        return {"list": ansible_test(copy, "--list-targets"), "run": ansible_test(copy, "--local", *TESTED)}
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
-
-
-# about 1.5 minutes on CI: started in the background once collected (tests/background_checks.py)
-ANSIBLE_TEST = BackgroundCheck("ansible-test integration", list_and_run_the_targets)
-
-
-@uses(ANSIBLE_TEST)
-def test_ansible_test_lists_the_targets():
-    proc = ANSIBLE_TEST.result()["list"]
+def test_ansible_test_lists_the_targets(collection_copy):
+    proc = ansible_test(collection_copy, "--list-targets")
     assert proc.returncode == 0, proc.stderr[-3000:]
     listed = sorted(line.strip() for line in proc.stdout.splitlines() if line.strip())
     assert listed == TESTED, proc.stdout
 
 
-@uses(ANSIBLE_TEST)
-def test_ansible_test_runs_the_targets():
-    proc = ANSIBLE_TEST.result()["run"]
+def test_ansible_test_runs_the_targets(collection_copy):
+    proc = ansible_test(collection_copy, "--local", *TESTED)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-5000:]
     for name in TESTED:
