@@ -41,7 +41,7 @@ refuse   state-changing, with an answer the playbook must refuse before it
          message holds ``expect``, and nothing may be changed.
          Heketi failover (job type check, answer gl-a2, the prepared standby:
          refused while Heketi still answers on gl-c1); rotate secrets (job type
-         check: its Heketi rotations refuse check mode); scale out (gl-d1, a
+         check: the playbook refuses check mode first); scale out (gl-d1, a
          host of the inventory that is in no metro site: the DR site's node);
          replace a node (gl-a1, a healthy node); replace a device
          (/dev/vdb of gl-a1, a healthy brick disk); DR failover (``unplanned``
