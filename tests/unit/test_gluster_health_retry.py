@@ -16,6 +16,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils import gluster_c
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_transient import transient_answer
 from tests.unit.module_args import patch_module_args
 from tests.unit.test_gluster_cli import recorded
+from tests.unit.conftest import ModuleExit
 
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cliOutput>\n'
 STATUS = "--timeout=20 volume status all"
@@ -73,12 +74,6 @@ class ScriptedGluster(object):
         rc, out, took = queue.pop(0) if queue else self.recorded[key]
         self.clock.now += took
         return rc, out, ""
-
-
-class ModuleExit(Exception):
-    def __init__(self, result, failed):
-        super(ModuleExit, self).__init__(result.get("msg"))
-        self.result, self.failed = result, failed
 
 
 @pytest.fixture
