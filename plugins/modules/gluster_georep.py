@@ -102,8 +102,8 @@ options:
         restarted workers' history crawl, which takes every changelog rolled over before they start, carries it.
       - Why, found on the lab with GlusterFS 10.3 - an Active worker in C(Changelog Crawl) sometimes receives no
         changelog from its brick at all (no live_changelog batch in its gsyncd.log for minutes while the
-        volume takes writes; seen for the first worker after geo-replication enabled the changelog, on the
-        forward and on the reverse session), so its checkpoint never completes. A restarted worker's history
+        volume takes writes; intermittent, seen on a new forward session, on a failback's reverse session and
+        on the original session restarted after it), so its checkpoint never completes. A restarted worker's history
         crawl syncs what it missed, and geo-replication resumes from the slave's time (nothing is synced twice
         or skipped).
       - Each restart is reported in RV(actions).
