@@ -16,6 +16,8 @@ description:
     by the operation (peers and bricks of the host or disk being replaced, heal pending on the volumes
     whose bricks are down, Heketi problems naming the replaced node or device). The day-2 playbooks
     refuse to act while it is not empty, unless forced.
+  - A brick listed online that a new client could not reach (gluster_health's C(bricks) check, a stale port
+    map) is unexpected too, unless it is a brick that may be down.
 options:
   _input:
     description: gluster_health's result (read on a Gluster node).

@@ -43,7 +43,8 @@ EXAMPLES = r"""
 # another release than the others or than a target major; [] when the upgrade is complete) and
 # upgrade_op_version (cluster.max-op-version | upgrade_op_version(cluster.op-version) -> the op-version
 # to set, or None) and upgrade_bricks_not_answering (a gluster_health result -> the bricks glusterd lists
-# online that a new client could not reach), all from plugins/module_utils/upgrade_plan.py.
+# online that a new client could not reach, by gluster_health's rule: module_utils/gluster_health.py
+# bricks_not_answering), all from plugins/module_utils/upgrade_plan.py.
 
 RETURN = r"""
 _value:

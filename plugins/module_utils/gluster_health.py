@@ -8,7 +8,9 @@ so that the parsing is tested on output recorded from GlusterFS 10.3; the
 verdict is a pure function of the facts.  What counts as a problem:
 
 * ``peers``: a peer of the pool not connected;
-* ``bricks``: a brick of a started volume not online;
+* ``bricks``: a brick of a started volume not online, or online (glusterd
+  lists it) but not reached by a new client (``heal info``'s): see
+  bricks_not_answering;
 * ``heal``: entries pending self-heal;
 * ``split_brain``: entries in split-brain;
 * ``quorum``: the pool without server quorum (connected glusterd, this node
@@ -83,6 +85,32 @@ def read_heal_summary(heal_root):
     return {"heal_pending": pending, "split_brain": split, "bricks_not_answering": unreachable}
 
 
+def bricks_not_answering(vol):
+    """The bricks of a started volume (a gluster_health ``volumes`` entry) that glusterd lists online but
+    that a new client could not reach: ``heal info``'s client did not connect to them (its
+    ``bricks_not_answering``).  Offline bricks are left out (they are named as not online); so are
+    the bricks of a volume that is not started.
+
+    Seen on the lab in a pool of GlusterFS 9.2 and 10.3 nodes: a 9.x brick whose own glusterd stopped
+    first signed its port in at another node's glusterd (its backup volfile server; upstream issue
+    #2480, fixed by PR #2509 "glusterd/brick: Do not connect into the backup volfile server").  When
+    that node has a brick of the same path, its glusterd's port map then answers the wrong port for it,
+    and new clients (heal info, a restarted self-heal daemon, a new mount) cannot reach that brick:
+    self-heal cannot finish and heal info cannot count the brick, while glusterd lists it online and
+    the clients already connected keep working.  Restarting glusterd on the brick's node clears it."""
+    if vol.get("status") != "Started":
+        return []
+    online = vol.get("bricks_online") or {}
+    return [b for b in vol.get("bricks_not_answering") or [] if online.get(b)]
+
+
+def not_answering_text(name, bricks):
+    """The problem sentence for bricks_not_answering() of volume ``name`` (health's and the day-2 gate's)."""
+    return ("volume %s: brick(s) online in glusterd but a new client (heal info) could not reach them: %s "
+            "(self-heal cannot finish and their heal counts are unknown; a stale port map, glusterfs "
+            "#2480: restart glusterd on the brick's node)" % (name, ", ".join(bricks)))
+
+
 def heal_unknown(bricks):
     """The heal counts of a started volume none of whose bricks is online: not asked, as ``heal info``
     cannot answer then (its client finds no brick: "Not able to fetch volfile from glusterd", seen on the
@@ -150,6 +178,9 @@ def problems(facts):
         offline = [b for b in vol["bricks"] if not vol["bricks_online"].get(b)]
         if offline:
             add("bricks", "volume %s: brick(s) not online: %s" % (name, ", ".join(offline)))
+        stale = bricks_not_answering(vol)
+        if stale:
+            add("bricks", not_answering_text(name, stale))
         for index, rset in enumerate(vol["replica_sets"]):
             if not client_quorum_met(rset, vol["bricks_online"]):
                 add("quorum", "volume %s: replica set %d has no client quorum (%s)" % (name, index, ", ".join(rset)))
@@ -172,9 +203,13 @@ def verdict(facts, found):
     vols = facts["volumes"]
     bricks = sum(len(v["bricks"]) for v in vols.values())
     online = sum(len([b for b, up in v["bricks_online"].items() if up]) for v in vols.values())
-    summary = "%d/%d peers connected, %d volume(s), %d/%d bricks online, %d pending heal, %d split-brain" % (
+    # heal info counts only the bricks it reached: with an online brick it could not reach, the counts are a floor
+    unread = sum(len(bricks_not_answering(v)) for v in vols.values())
+    counted = " (counted without %d online brick(s) heal info could not reach)" % unread if unread else ""
+    summary = "%d/%d peers connected, %d volume(s), %d/%d bricks online, %d pending heal, %d split-brain%s" % (
         len([p for p in facts["peers"] if p["connected"]]), len(facts["peers"]), len(vols), online, bricks,
-        sum(v.get("heal_pending") or 0 for v in vols.values()), sum(v.get("split_brain") or 0 for v in vols.values()))
+        sum(v.get("heal_pending") or 0 for v in vols.values()), sum(v.get("split_brain") or 0 for v in vols.values()),
+        counted)
     if not found:
         return "healthy: " + summary
     return "degraded: " + "; ".join(t for check in CHECKS for t in found.get(check, [])) + " (" + summary + ")"

@@ -18,6 +18,8 @@ __metaclass__ = type
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import (
     GEOREP_RUNNING,
     GEOREP_STOPPED_ON_PURPOSE,
+    bricks_not_answering,
+    not_answering_text,
 )
 
 
@@ -47,6 +49,9 @@ def unexpected(health, heketi=None, hosts=(), bricks=(), heketi_names=()):
         other = [b for b in down if not _matches(b, expected_down)]
         if other:
             found.append("volume %s: brick(s) not online: %s" % (name, ", ".join(other)))
+        stale = [b for b in bricks_not_answering(vol) if not _matches(b, expected_down)]
+        if stale:
+            found.append(not_answering_text(name, stale))
         affected = down or [b for b in (vol.get("bricks_online") or {}) if _matches(b, expected_down)]
         if vol.get("heal_pending") and not affected:
             found.append("volume %s: %d entries pending heal" % (name, vol["heal_pending"]))

@@ -19,6 +19,10 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import (
+    bricks_not_answering as health_bricks_not_answering,
+)
+
 
 def upgrade_order(sites, node_sites, nodes):
     """``nodes`` (inventory order) reordered: data sites first, site by site, the tie-breaker last.
@@ -72,22 +76,12 @@ def op_version_step(current, maximum):
 
 def bricks_not_answering(health):
     """Bricks that glusterd lists online but that a new client could not reach, as
-    ``["volume VOL: HOST:/BRICK", ...]``, from a ``metrostor.gluster.gluster_health`` result (its
-    ``bricks_not_answering`` are the bricks ``heal info``'s client did not reach; offline bricks are the
-    bricks check's).
+    ``["volume VOL: HOST:/BRICK", ...]``, from a ``metrostor.gluster.gluster_health`` result.
 
-    Seen on the lab in a pool of GlusterFS 9.2 and 10.3 nodes: a 9.x brick whose own glusterd stops first
-    reconnects to another node's glusterd (its backup volfile server) and signs its port in there (upstream
-    #2480, fixed in 10.0 only).  That glusterd's port map then answers the old brick's port for the brick
-    path, and when its own brick has the same path (every node's ``/bricks/brick1/VOL``) and runs 10.x
-    (random brick ports since 10.0), new clients of that brick (heal info, a restarted self-heal daemon, a
-    new mount) get a wrong port: heal cannot finish and heal info cannot count that brick.  Clients
-    already connected keep working, so nothing else shows it."""
-    found = []
-    for name, vol in sorted(((health or {}).get("volumes") or {}).items()):
-        if vol.get("status") != "Started":
-            continue
-        online = vol.get("bricks_online") or {}
-        found.extend("volume %s: %s" % (name, brick) for brick in vol.get("bricks_not_answering") or []
-                     if online.get(brick))
-    return found
+    The rule is gluster_health's (module_utils/gluster_health.py, bricks_not_answering: its ``bricks``
+    check reports these bricks too); this only lists them for the rolling upgrade's wait and message
+    (roles/gluster_rolling_upgrade/tasks/bricks_answer.yml).  Seen on the lab's first upgrade from
+    GlusterFS 9.2 to 10.3 (a stale port map, upstream #2480)."""
+    return ["volume %s: %s" % (name, brick)
+            for name, vol in sorted(((health or {}).get("volumes") or {}).items())
+            for brick in health_bricks_not_answering(vol)]

@@ -15,6 +15,15 @@ description:
     every volume (bricks online, client quorum of each replica set, entries pending self-heal and in
     split-brain) and the geo-replication sessions, and, when O(heketi_url) is given, Heketi's
     C(/db/check) inconsistencies, its pending operations and its nodes and devices that are not online.
+  - >-
+      A brick that glusterd lists online but that a new client (C(heal info)'s) could not reach is a
+      problem of the C(bricks) check, named as such. That is a stale port map (upstream glusterfs issue
+      2480, a brick that signed its port in at another node's glusterd), and self-heal cannot finish
+      while it lasts; restarting glusterd on the brick's node clears it. Its heal counts are unknown
+      (the verdict says the counts leave it out).
+  - Such a brick may just have been started. C(heal info) is therefore asked again, after O(retry_pause)
+    seconds, within the same O(retry_seconds) as the transient answers, and only a brick that still does not
+    answer then is reported (unless O(recheck_unreached=false)).
   - Returns the facts, the problems found per check, and a one-line verdict. It fails only for the
     checks listed in O(fail_on).
   - Every gluster command runs with a timeout (O(command_timeout)), so that a dead peer cannot hold
@@ -39,6 +48,12 @@ options:
     description: Read self-heal and split-brain counts (C(heal info summary), one command per volume).
     type: bool
     default: true
+  recheck_unreached:
+    description:
+      - Ask C(heal info) again, within O(retry_seconds), while a brick listed online does not answer its client.
+      - Set C(false) in a task that retries the whole read itself (C(until)), so that its own count bounds the wait.
+    type: bool
+    default: true
   georep:
     description: Read the geo-replication sessions.
     type: bool
@@ -55,8 +70,9 @@ options:
     default: 30
   retry_seconds:
     description:
-      - Seconds the whole read may go on retrying commands that got a transient answer from glusterd
-        (see the description); no retry is started that could end after them.
+      - Seconds the whole read may go on retrying commands that got a transient answer from glusterd,
+        and asking C(heal info) again while a brick listed online does not answer it (see the
+        description); no retry is started that could end after them.
       - When they are over, the module fails naming the node, the command and what glusterd said.
       - C(0) retries nothing (a transient answer still fails with that message).
     type: int
@@ -113,7 +129,9 @@ retries:
   returned: always
   type: int
 retried:
-  description: "Each command run again and what glusterd had said (C(volume status all: Request timed out))."
+  description: >-
+    Each command run again and why (C(volume status all: Request timed out), or
+    C(volume heal VOL info summary: online brick(s) not reached: HOST:/BRICK)).
   returned: always
   type: list
   elements: str
@@ -146,6 +164,7 @@ volumes:
   description:
     - Per volume, its status, type, bricks, bricks_online, replica_sets, heal_pending and split_brain.
     - C(heal_pending) and C(split_brain) are null for a started volume none of whose bricks is online (heal info cannot answer then).
+    - C(bricks_not_answering) lists the bricks heal info's client could not reach (offline bricks among them); their entries are not in the counts.
   returned: always
   type: dict
 georep:
@@ -167,6 +186,7 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_cli impo
 from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health import (
     CHECKS,
     problems,
+    bricks_not_answering,
     bricks_online,
     read_bricks,
     read_georep,
@@ -212,6 +232,7 @@ ARGUMENT_SPEC = dict(
     volumes=dict(type="list", elements="str"),
     heal=dict(type="bool", default=True),
     georep=dict(type="bool", default=True),
+    recheck_unreached=dict(type="bool", default=True),
     fail_on=dict(type="list", elements="str", default=[], choices=list(CHECKS)),
     command_timeout=dict(type="int", default=30),
     retry_seconds=dict(type="int", default=60),
@@ -254,7 +275,13 @@ def read_gluster(module, p, retry=None):
                "replica_sets": replica_sets(info)}
         if p["heal"] and name in started and info["replica"] > 1:
             if any(vol["bricks_online"].values()):
-                vol.update(read_heal_summary(cli.run_xml(timeout + ["volume", "heal", name, "info", "summary"])))
+                heal = ["volume", "heal", name, "info", "summary"]
+                vol.update(read_heal_summary(cli.run_xml(timeout + heal)))
+                # a brick just (re)started may not answer heal info's client yet: asked again within the retry
+                # window, so that only a brick that goes on not answering is reported (bricks_not_answering)
+                while p["recheck_unreached"] and retry is not None and bricks_not_answering(vol) and retry.another_try(
+                        " ".join(heal), "online brick(s) not reached: %s" % ", ".join(bricks_not_answering(vol))):
+                    vol.update(read_heal_summary(cli.run_xml(timeout + heal)))
             else:
                 vol.update(heal_unknown(info["bricks"]))
         volumes[name] = vol

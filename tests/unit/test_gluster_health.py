@@ -14,6 +14,8 @@ from ansible_collections.metrostor.gluster.plugins.module_utils.gluster_health i
     verdict,
 )
 from tests.unit.test_gluster_cli import RecordedModule, recorded
+from tests.unit.test_gluster_health_retry import ScriptedGluster, clock  # noqa: F401 (clock: a fixture)
+from tests.unit.test_gluster_health_retry import run as run_module
 
 
 def xml(name):
@@ -125,3 +127,101 @@ def test_a_volume_with_no_brick_online_is_reported_not_a_failure():
     assert "heal" not in found
     assert verdict(facts, found).startswith("degraded: volume drvol: brick(s) not online")
     assert "0/3 bricks online, 0 pending heal" in verdict(facts, found)
+
+
+# An online brick that heal info's client could not reach (a stale port map, upstream glusterfs #2480, seen on the
+# lab's first rolling upgrade 9.2 -> 10.3): the recorded heal info of drvol with its first brick as 10.3 prints
+# such a brick ("Transport endpoint is not connected", counts "-") and one entry pending on the second.
+STALE = "10.77.1.11:/bricks/brick1/drvol"
+
+
+def heal_info_not_reaching(brick=STALE):
+    text = recorded("heal_info_summary.xml")
+    root = ET.fromstring(text)
+    for node in root.iter("brick"):
+        if node.findtext("name") == brick:
+            node.find("status").text = "Transport endpoint is not connected"
+            for field in node:
+                if field.tag.startswith(("numberOf", "totalNumber")):
+                    field.text = "-"
+        elif node.findtext("name").startswith("10.77.2."):
+            node.find("numberOfEntriesInHealPending").text = "1"
+    return ET.tostring(root, encoding="unicode")
+
+
+def _stale_facts(online):
+    facts = _facts(online)
+    facts["volumes"]["drvol"].update(read_heal_summary(ET.fromstring(heal_info_not_reaching())))
+    return facts
+
+
+def test_an_online_brick_a_new_client_cannot_reach_is_a_bricks_problem():
+    vol = infos()["drvol"]
+    facts = _stale_facts({b: True for b in vol["bricks"]})
+    assert facts["volumes"]["drvol"]["bricks_not_answering"] == [STALE]
+    found = problems(facts)
+    assert set(found) == {"bricks", "heal"}, found
+    assert found["bricks"] == [
+        "volume drvol: brick(s) online in glusterd but a new client (heal info) could not reach them: "
+        "10.77.1.11:/bricks/brick1/drvol (self-heal cannot finish and their heal counts are unknown; a stale "
+        "port map, glusterfs #2480: restart glusterd on the brick's node)"]
+    line = verdict(facts, found)
+    assert line.startswith("degraded: volume drvol: brick(s) online in glusterd but a new client")
+    # the counts leave that brick out: the verdict says so rather than "1 pending heal" alone
+    assert line.endswith("3/3 bricks online, 1 pending heal, 0 split-brain "
+                         "(counted without 1 online brick(s) heal info could not reach))"), line
+    # an offline brick heal info cannot reach either is named once, as not online
+    facts = _stale_facts({b: b != STALE for b in vol["bricks"]})
+    found = problems(facts)
+    assert found["bricks"] == ["volume drvol: brick(s) not online: 10.77.1.11:/bricks/brick1/drvol"]
+    assert "counted without" not in verdict(facts, found)
+    stopped = _stale_facts({b: True for b in vol["bricks"]})
+    stopped["volumes"]["drvol"]["status"] = "Stopped"
+    assert "bricks" not in problems(stopped)
+
+
+def test_the_day2_gate_refuses_an_online_brick_that_does_not_answer_unless_expected_down():
+    from ansible_collections.metrostor.gluster.plugins.module_utils.health_gate import unexpected
+    vol = infos()["drvol"]
+    facts = _stale_facts({b: True for b in vol["bricks"]})
+    health = dict(facts, problems=problems(facts))
+    found = unexpected(health)
+    assert [t for t in found if "could not reach" in t] == [problems(facts)["bricks"][0]], found
+    # the brick of the host being replaced (or of the failed disk) may be in any state
+    assert not [t for t in unexpected(health, hosts=["10.77.1.11"]) if "could not reach" in t]
+    assert not [t for t in unexpected(health, bricks=["10.77.1.11:/bricks/brick1"]) if "could not reach" in t]
+
+
+# The module (in-process, fake clock and scripted CLI of test_gluster_health_retry): a brick just started may
+# not answer heal info's client for a few seconds; heal info is asked again within retry_seconds.
+HEAL = "--timeout=20 volume heal drvol info summary"
+NOT_REACHED = (0, heal_info_not_reaching(), 0.5)
+
+
+def test_a_brick_that_answers_on_a_second_heal_info_is_not_reported(monkeypatch, clock):
+    gluster = ScriptedGluster(clock, {HEAL: [NOT_REACHED]})
+    result = run_module(monkeypatch, gluster).result
+    assert not result.get("failed") and result["healthy"], result["verdict"]
+    assert gluster.commands.count(HEAL) == 2 and clock.slept == [5]
+    assert result["retried"] == ["volume heal drvol info summary: online brick(s) not reached: " + STALE]
+    assert result["volumes"]["drvol"]["bricks_not_answering"] == []
+
+
+def test_a_brick_that_goes_on_not_answering_is_reported_within_retry_seconds(monkeypatch, clock):
+    gluster = ScriptedGluster(clock, {HEAL: [NOT_REACHED] * 100})
+    result = run_module(monkeypatch, gluster).result
+    assert not result.get("failed") and not result["healthy"]
+    assert "could not reach them: " + STALE in result["problems"]["bricks"][0]
+    assert clock.now - 1000.0 <= 60, "the read went on past retry_seconds"
+    assert gluster.commands.count(HEAL) == result["retries"] + 1 > 2
+    failed = run_module(monkeypatch, ScriptedGluster(clock, {HEAL: [NOT_REACHED] * 100}), fail_on=["bricks"]).result
+    assert failed["failed"] and failed["msg"].startswith("Unhealthy (bricks): degraded: volume drvol: brick(s) "
+                                                         "online in glusterd but a new client"), failed["msg"]
+
+
+def test_recheck_unreached_false_reads_heal_info_once(monkeypatch, clock):
+    # (for tasks that retry the read themselves: the rolling upgrade's bricks_answer.yml, wait_healed.yml)
+    gluster = ScriptedGluster(clock, {HEAL: [NOT_REACHED]})
+    result = run_module(monkeypatch, gluster, recheck_unreached=False).result
+    assert gluster.commands.count(HEAL) == 1 and clock.slept == [] and result["retries"] == 0
+    assert "bricks" in result["problems"] and not result["healthy"]

@@ -107,3 +107,23 @@ def test_heal_info_that_cannot_reach_an_online_brick_is_read_as_not_answering():
     assert read["bricks_not_answering"] == ["10.77.1.41:/bricks/brick1/upg"] and read["heal_pending"] == 1
     vol = dict(STALE_PORT_MAP["volumes"]["upg"], **read)
     assert bricks_not_answering({"volumes": {"upg": vol}}) == ["volume upg: 10.77.1.41:/bricks/brick1/upg"]
+
+
+def test_the_upgrade_names_exactly_the_bricks_gluster_health_reports_not_answering():
+    # one rule (module_utils/gluster_health.py bricks_not_answering): the upgrade's list and the health
+    # checks' "bricks" problem name the same bricks, for the lab's recorded state and its variants
+    from ansible_collections.metrostor.gluster.plugins.module_utils import gluster_health, upgrade_plan
+    assert upgrade_plan.health_bricks_not_answering is gluster_health.bricks_not_answering
+    offline = copy.deepcopy(STALE_PORT_MAP)
+    offline["volumes"]["upg"]["bricks_online"]["10.77.1.41:/bricks/brick1/upg"] = False
+    stopped = copy.deepcopy(STALE_PORT_MAP)
+    stopped["volumes"]["upg"]["status"] = "Stopped"
+    for health in (STALE_PORT_MAP, offline, stopped):
+        vol = health["volumes"]["upg"]
+        facts = {"peers": [], "server_quorum": True, "server_quorum_ratio": "",
+                 "volumes": {"upg": dict(vol, replica_sets=[vol["bricks"]])}}
+        reported = [t for t in gluster_health.problems(facts).get("bricks", []) if "could not reach" in t]
+        listed = FILTERS["upgrade_bricks_not_answering"](health)
+        assert len(reported) == (1 if listed else 0), (reported, listed)
+        assert all(entry.split(": ", 1)[1] in reported[0] for entry in listed)
+    assert FILTERS["upgrade_bricks_not_answering"](STALE_PORT_MAP) == ["volume upg: 10.77.1.41:/bricks/brick1/upg"]
