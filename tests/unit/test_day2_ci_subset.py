@@ -1,8 +1,8 @@
 """The CI stage of the day-2 operations (molecule/day2_ci) holds what the issue's done-when names: the
 playbooks under load in the lab in CI.  Its tests are molecule/day2's, selected by the `day2_ci` mark
-(each test is written once, there): three refusals, the brick disk replaced under load and the trimmed
-Heketi failover; no converge of its own; a cleanup before and after that puts the lab back.  This
-collects the tests as molecule's verifier would, without the lab, and checks the trimmed switch."""
+(each test is written once, there): three refusals, the brick disk replaced, the node replaced and the
+scale-out (each under load, each playbook run twice), and the trimmed Heketi failover; no converge of
+its own; a cleanup before and after that puts the lab back.  This collects the tests as molecule's verifier would, without the lab, and checks the trimmed switch."""
 import os
 
 import yaml
@@ -22,7 +22,7 @@ def selected_by_file():
     return molecule_subset.tests_by_file("day2_ci", "-W", "error::pytest.PytestUnknownMarkWarning")
 
 
-def test_the_stage_is_three_refusals_the_brick_disk_and_the_trimmed_failover():
+def test_the_stage_is_three_refusals_the_brick_disk_the_node_the_scale_out_and_the_trimmed_failover():
     by_file = selected_by_file()
     assert by_file == {
         "test_01_bad_input.py": {"test_replacing_a_healthy_node_is_refused",
@@ -31,6 +31,11 @@ def test_the_stage_is_three_refusals_the_brick_disk_and_the_trimmed_failover():
         "test_02_replace_device.py": {"test_an_empty_slot_is_refused_before_any_change",
                                       "test_brick_disk_replaced_under_load_nothing_lost",
                                       "test_brick_disk_second_run_changes_nothing"},
+        "test_03_replace_node.py": {"test_node_replaced_under_load_nothing_lost", "test_second_run_changes_nothing",
+                                    "test_the_new_node_has_the_old_uuid_and_the_pool_is_whole",
+                                    "test_heketi_node_same_zone_and_tags"},
+        "test_04_scale_out.py": {"test_scaled_out_under_load_nothing_lost", "test_second_run_changes_nothing",
+                                 "test_new_replica_set_keeps_one_copy_per_site"},
         "test_05_heketi_failover.py": {"test_prepared", "test_failover_under_load_nothing_lost",
                                        "test_no_db_entry_lost_and_volumes_work_on_the_standby",
                                        "test_service_name_moved_with_a_valid_certificate",

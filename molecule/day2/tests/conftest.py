@@ -26,7 +26,7 @@ def _interrupted(signum, _frame):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "day2_ci: in the CI stage of this scenario (molecule/day2_ci, run by tests/lab.sh): three refusals, "
-                   "the brick disk replaced under load, the trimmed Heketi failover")
+                   "the brick disk replaced, the node replaced, the scale-out (each under load), the trimmed Heketi failover")
 
 
 # `timeout` (or anything else) stopping a run with SIGTERM: raised as an interruption, so that the

@@ -1,7 +1,7 @@
 """A brick disk dies under write load (its loop device fails every I/O and disappears), a new disk
 goes into the slot, replace_device.yml rebuilds the bricks (reset-brick commit force) and waits for
 heal; then the same for the Heketi disk (online, offline, failed, deleted; the new one added).  The CI
-stage (molecule/day2_ci) runs the brick disk's tests (marked day2_ci)."""
+stage (molecule/day2_ci) runs the brick disk's tests (marked day2_ci), not the Heketi disk's."""
 import pytest
 
 

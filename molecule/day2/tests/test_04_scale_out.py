@@ -20,15 +20,18 @@ def outcome(ops, keep_outcome):
         ops.scale_in(("gl-a3", "gl-b3"))
 
 
+@pytest.mark.day2_ci
 def test_scaled_out_under_load_nothing_lost(outcome, nothing_lost):
     assert outcome["rc"] == 0 and outcome["changed"] > 0, outcome
     nothing_lost(outcome)
 
 
+@pytest.mark.day2_ci
 def test_second_run_changes_nothing(outcome):
     assert outcome["second_rc"] == 0 and outcome["second_changed"] == 0, outcome
 
 
+@pytest.mark.day2_ci
 def test_new_replica_set_keeps_one_copy_per_site(outcome):
     from ansible_collections.metrostor.gluster.plugins.module_utils.site_layout import check_layout
     sites = {"a": {"zone": 1}, "b": {"zone": 2}, "c": {"zone": 3, "tiebreaker": True}}
