@@ -18,6 +18,8 @@ from the source archive and patch beside it (scripts/build-heketi.sh); if
 that is not possible either, the tests that need it are skipped with the
 reason, never passed silently.
 """
+import contextlib
+import fcntl
 import http.client
 import json
 import os
@@ -49,11 +51,34 @@ def _run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True, check=False)
 
 
+# Test processes of one machine (pytest-xdist workers of one run, other runs) take this lock to
+# build the binary, to make the namespace, and to pick a port and start a server on it.
+MACHINE_LOCK = os.path.join(tempfile.gettempdir(), "metrostor-real-heketi.lock")
+
+
+@contextlib.contextmanager
+def machine_lock():
+    """Held by one test process of this machine at a time."""
+    descriptor = os.open(MACHINE_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)  # read-only: any user can lock it
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
 def locate_binary():
     """Path of the real heketi binary: $METROSTOR_HEKETI_BIN, shared/, or built from source."""
     for path in (os.environ.get("METROSTOR_HEKETI_BIN"), os.path.join(SHARED, "heketi"), BUILT):
         if path and os.access(path, os.X_OK):
             return path
+    with machine_lock():  # another worker may be building it into BUILT right now
+        if os.access(BUILT, os.X_OK):
+            return BUILT
+        return _build_binary()
+
+
+def _build_binary():
     script = os.path.join(ROOT, "scripts", "build-heketi.sh")
     src = os.path.join(SHARED, "heketi-src-e08cc22d.tar.gz")
     if os.path.exists(src) and os.path.exists(script):
@@ -70,6 +95,11 @@ def ensure_netns():
     """The test network namespace with a veth to the root namespace (idempotent; needs root)."""
     if os.geteuid() != 0:
         raise Unavailable("running the real Heketi in its own network namespace needs root")
+    with machine_lock():  # two processes making it at once: the second's `ip netns add` fails
+        _make_netns()
+
+
+def _make_netns():
     if NETNS not in _run(["ip", "netns", "list"]).stdout.split():
         steps = [["ip", "netns", "add", NETNS]]
     else:
@@ -107,6 +137,11 @@ def role_settings(volume_tls=False):
 # Several test runs (engineers, CI) may share the namespace: each process starts at its own
 # place in the range, and a port something already answers on is skipped (else a server that
 # failed to bind would seem ready, answered by another run's server).
+# The pytest-xdist workers of one run take disjoint ports (worker N of C: port % C == N), so one
+# worker never takes the port of another's server while that server is down for a restart
+# (real_heketi_faults.restart).
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 _next_port = [18100 + (os.getpid() % 450) * 2]
 _port_lock = threading.Lock()
 
@@ -125,7 +160,7 @@ def _port():
             _next_port[0] += 1
             if _next_port[0] > 18999:
                 _next_port[0] = 18101
-            if not _answered(_next_port[0]):
+            if _next_port[0] % _WORKERS == _WORKER and not _answered(_next_port[0]):
                 return _next_port[0]
 
 
@@ -154,10 +189,25 @@ class RealHeketi(object):
 
     # -- life cycle -----------------------------------------------------------
     def start(self):
-        binary = locate_binary()
+        self.binary = locate_binary()
         ensure_netns()
         self.tmp = tempfile.mkdtemp(prefix="real-heketi-")
         for attempt in range(5):
+            if self._start_on_a_free_port():
+                break
+            self._kill()
+        else:
+            raise Unavailable("the real Heketi did not start: %s" % self.server_log()[-1000:])
+        if not self.tls:
+            self.proxy = _RecordingProxy(self)
+            self.proxy.start()
+        return self
+
+    def _start_on_a_free_port(self):
+        """Start the server on a port nothing answers on; True once it answers.  Under the machine
+        lock: another test process picking the same free port meanwhile would see this server
+        answer as its own while its own failed to bind."""
+        with machine_lock():
             self.port = _port()
             conf = {
                 "port": str(self.port), "use_auth": True,
@@ -172,17 +222,9 @@ class RealHeketi(object):
             with open(config, "w") as handle:
                 json.dump(conf, handle)
             self.log = open(os.path.join(self.tmp, "heketi.log"), "w")
-            self.proc = subprocess.Popen(["ip", "netns", "exec", NETNS, binary, "--config=" + config],
+            self.proc = subprocess.Popen(["ip", "netns", "exec", NETNS, self.binary, "--config=" + config],
                                          stdout=self.log, stderr=subprocess.STDOUT)
-            if self._wait_ready():
-                break
-            self._kill()
-        else:
-            raise Unavailable("the real Heketi did not start: %s" % self.server_log()[-1000:])
-        if not self.tls:
-            self.proxy = _RecordingProxy(self)
-            self.proxy.start()
-        return self
+            return self._wait_ready()
 
     def _connection(self, timeout):
         if self.tls:
