@@ -42,7 +42,10 @@ def test_converge_idempotence_verify_and_a_cleanup_that_puts_the_lab_back():
     assert "delay d 0" in tasks and "heal {{ item }}" in tasks and "umount" in tasks, tasks
     assert {"a", "b", "c", "d"} <= set(sum((t.get("loop") for p in cleanup for t in p.get("tasks", [])
                                             if isinstance(t.get("loop"), list)), [])), cleanup
-    assert cleanup[-1]["ansible.builtin.import_playbook"] == "../../playbooks/dr_failback.yml", cleanup
+    assert cleanup[-2]["ansible.builtin.import_playbook"] == "../../playbooks/dr_failback.yml", cleanup
+    # then the metro pool fully redundant (the next stages' health gates refuse entries pending heal)
+    waits = [t for t in cleanup[-1]["tasks"] if (t.get("ansible.builtin.include_role") or {}).get("tasks_from") == "wait_healed"]
+    assert waits and waits[0]["ansible.builtin.include_role"]["name"] == "metrostor.gluster.cluster_health_gate", cleanup[-1]
 
 
 def test_where_ci_runs_it_it_runs_last():
