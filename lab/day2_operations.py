@@ -76,12 +76,11 @@ def log_run(tag, run):
         handle.write(run["out"])
 
 
-def _twice(tag, name, *args, inventories=(), once=False):
-    """The playbook, then again (it must change nothing) unless ONCE (the CI stage's trimmed form)."""
+def _twice(tag, name, *args, inventories=()):
     first = playbook(name, *args, inventories=inventories)
     log_run(tag + "-1", first)
     repaired_at = time.monotonic()
-    second = playbook(name, *args, inventories=inventories) if succeeded(first) and not once else None
+    second = playbook(name, *args, inventories=inventories) if succeeded(first) else None
     if second:
         log_run(tag + "-2", second)
     return first, second, repaired_at
@@ -113,20 +112,19 @@ def replace_device(host="gl-a2", disk="vdb", vol=VOLUME, bricks=BRICKS):
     return dict(under_load(vol, bricks, operation), operation="replace_device %s /dev/%s" % (host, disk))
 
 
-def replace_node(host="gl-b2", vol=VOLUME, bricks=BRICKS, trimmed=False):
+def replace_node(host="gl-b2", vol=VOLUME, bricks=BRICKS):
     """The host dies under load (destroyed: its root and disks are gone); a new empty host with the
-    same name and address comes up; replace_node.yml makes it the old node again.  trimmed=True (the CI
-    stage): the playbook runs once (its second run, 2-3 minutes, is the full scenario's)."""
+    same name and address comes up; replace_node.yml makes it the old node again."""
     def operation():
         old_uuid = peer_uuid(host)
         failed_at = time.monotonic()
         lab("destroy", host)
         lab("up")
         first, second, repaired_at = _twice("replace_node-" + host, "replace_node.yml", "-e",
-                                            "replace_node_host=" + host, once=trimmed)
+                                            "replace_node_host=" + host)
         return dict(summary(first, second), failed_at=failed_at, repaired_at=repaired_at, old_uuid=old_uuid,
                     new_uuid=own_uuid(host), pool_seen_from="gl-a1", pool=pool_list("gl-a1"))
-    return dict(under_load(vol, bricks, operation), operation="replace_node " + host, trimmed=trimmed)
+    return dict(under_load(vol, bricks, operation), operation="replace_node " + host)
 
 
 def pool_list(host):
@@ -151,9 +149,8 @@ def own_uuid(host):
     return out.strip() or None
 
 
-def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS, trimmed=False):
-    """New hosts (inventories/lab/scale_out.yml) join under load; the volume grows onto them.
-    trimmed=True (the CI stage): the playbook runs once (its second run is the full scenario's)."""
+def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS):
+    """New hosts (inventories/lab/scale_out.yml) join under load; the volume grows onto them."""
     env = {"METROSTOR_LAB_EXTRA_INVENTORY": SCALE_OUT_INVENTORY}
     # until scale_in(): lab ssh and the brick checks (day2_load.address_to_lab_host) must know the new hosts,
     # or the copies that the rebalance moved onto them would not be compared
@@ -164,10 +161,9 @@ def scale_out(hosts=("gl-a3", "gl-b3"), vol=VOLUME, bricks=BRICKS, trimmed=False
         started = time.monotonic()
         args = ["-e", '{"scale_out_hosts": %s, "scale_out_volumes": ["%s"]}' % (list(hosts), vol)]
         args[1] = args[1].replace("'", '"')
-        first, second, repaired_at = _twice("scale_out", "scale_out.yml", *args, inventories=(SCALE_OUT_INVENTORY,),
-                                            once=trimmed)
+        first, second, repaired_at = _twice("scale_out", "scale_out.yml", *args, inventories=(SCALE_OUT_INVENTORY,))
         return dict(summary(first, second), failed_at=started, repaired_at=repaired_at)
-    return dict(under_load(vol, bricks, operation), operation="scale_out " + " ".join(hosts), trimmed=trimmed)
+    return dict(under_load(vol, bricks, operation), operation="scale_out " + " ".join(hosts))
 
 
 def ansible(host, module, args, inventories=()):

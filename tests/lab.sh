@@ -45,8 +45,8 @@ awx_start=$SECONDS
 timeout -k 60 1200 tests/lab-awx.sh
 echo "lab: the AWX job templates (tests/lab-awx.sh) passed in $((SECONDS - awx_start)) s"
 # Last: the day-2 operations under load (molecule/day2_ci: 3 refusals, a brick disk replaced, a node
-# replaced and a scale-out and back, each trimmed to one run of its playbook, the Heketi failover trimmed;
-# about 20 min here); its cleanup puts the lab back before and after
+# replaced, a scale-out and back, the Heketi failover trimmed; about 27 min here); its cleanup puts the
+# lab back before and after
 day2_start=$SECONDS
 timeout -k 60 2700 molecule test -s day2_ci
 echo "lab: molecule/day2_ci (day-2 operations under load) passed in $((SECONDS - day2_start)) s"

@@ -1,8 +1,7 @@
 """The CI stage of the day-2 operations (molecule/day2_ci) holds what the issue's done-when names: the
 playbooks under load in the lab in CI.  Its tests are molecule/day2's, selected by the `day2_ci` mark
 (each test is written once, there): three refusals, the brick disk replaced, the node replaced and the
-scale-out (each under load; the node's and the scale-out's playbooks run once, trimmed, their second run
-is the full scenario's), and the trimmed Heketi failover; no converge of
+scale-out (each under load, each playbook run twice), and the trimmed Heketi failover; no converge of
 its own; a cleanup before and after that puts the lab back.  This collects the tests as molecule's verifier would, without the lab, and checks the trimmed switch."""
 import os
 
@@ -32,10 +31,10 @@ def test_the_stage_is_three_refusals_the_brick_disk_the_node_the_scale_out_and_t
         "test_02_replace_device.py": {"test_an_empty_slot_is_refused_before_any_change",
                                       "test_brick_disk_replaced_under_load_nothing_lost",
                                       "test_brick_disk_second_run_changes_nothing"},
-        "test_03_replace_node.py": {"test_node_replaced_under_load_nothing_lost",
+        "test_03_replace_node.py": {"test_node_replaced_under_load_nothing_lost", "test_second_run_changes_nothing",
                                     "test_the_new_node_has_the_old_uuid_and_the_pool_is_whole",
                                     "test_heketi_node_same_zone_and_tags"},
-        "test_04_scale_out.py": {"test_scaled_out_under_load_nothing_lost",
+        "test_04_scale_out.py": {"test_scaled_out_under_load_nothing_lost", "test_second_run_changes_nothing",
                                  "test_new_replica_set_keeps_one_copy_per_site"},
         "test_05_heketi_failover.py": {"test_prepared", "test_failover_under_load_nothing_lost",
                                        "test_no_db_entry_lost_and_volumes_work_on_the_standby",
@@ -121,31 +120,6 @@ def test_the_full_failover_still_runs_every_playbook(monkeypatch):
     assert outcome["trimmed"] is False and outcome["prepare_second_changed"] == 0, outcome
     for key in ("fence_rc", "after_fence_changed", "refused_while_answering", "refused_changed", "back_rc"):
         assert key in outcome, key
-
-
-def node_and_scale_out(monkeypatch, trimmed):
-    fake = FakeLab(monkeypatch)
-    for name, answer in (("peer_uuid", "u1"), ("own_uuid", "u1"), ("pool_list", "u1 10.77.2.12 Connected")):
-        monkeypatch.setattr(day2_operations, name, lambda host, answer=answer: answer)
-    monkeypatch.delenv("METROSTOR_LAB_EXTRA_INVENTORY", raising=False)  # scale_out sets it until scale_in
-    node = day2_operations.replace_node("gl-b2", trimmed=trimmed)
-    scaled = day2_operations.scale_out(("gl-a3", "gl-b3"), trimmed=trimmed)
-    return fake, node, scaled
-
-
-def test_the_trimmed_node_and_scale_out_run_their_playbook_once(monkeypatch):
-    fake, node, scaled = node_and_scale_out(monkeypatch, trimmed=True)
-    assert [r.split()[0] for r in fake.runs] == ["replace_node.yml", "scale_out.yml"], fake.runs
-    assert ["destroy", "gl-b2"] in fake.lab_calls, fake.lab_calls
-    for outcome in (node, scaled):
-        assert outcome["trimmed"] is True and outcome["ok"] and outcome["second_rc"] is None, outcome
-
-
-def test_the_full_node_and_scale_out_run_their_playbook_twice(monkeypatch):
-    fake, node, scaled = node_and_scale_out(monkeypatch, trimmed=False)
-    assert [r.split()[0] for r in fake.runs] == ["replace_node.yml"] * 2 + ["scale_out.yml"] * 2, fake.runs
-    for outcome in (node, scaled):
-        assert outcome["trimmed"] is False and outcome["second_rc"] == 0 and outcome["second_changed"] == 0, outcome
 
 
 def test_the_restore_changes_nothing_on_a_lab_as_the_stage_found_it(monkeypatch):

@@ -1,15 +1,12 @@
 """A node is destroyed under write load (root and disks gone); a new empty host with the same name and
 address comes up; replace_node.yml gives it the old peer uuid, rebuilds its bricks, waits for heal and
-re-registers it in Heketi with the same zone and tags.  The CI stage
-(molecule/day2_ci, METROSTOR_DAY2_TRIMMED=1) runs the playbook once and the tests marked day2_ci; the
-second run's test is the full scenario's (tests/lab-day2.sh)."""
+re-registers it in Heketi with the same zone and tags."""
 import pytest
-from conftest import TRIMMED
 
 
 @pytest.fixture(scope="module")
 def outcome(ops, keep_outcome):
-    return keep_outcome("replace_node", ops.replace_node("gl-b2", trimmed=TRIMMED))
+    return keep_outcome("replace_node", ops.replace_node("gl-b2"))
 
 
 @pytest.mark.day2_ci
@@ -18,6 +15,7 @@ def test_node_replaced_under_load_nothing_lost(outcome, nothing_lost):
     nothing_lost(outcome)
 
 
+@pytest.mark.day2_ci
 def test_second_run_changes_nothing(outcome):
     assert outcome["second_rc"] == 0 and outcome["second_changed"] == 0, outcome
 

@@ -1,16 +1,13 @@
 """Two new hosts (one per data site) join under write load; scale_out.yml extends the test volume with
 a replica set (data in a and b, arbiter in the tie-breaker), rebalances, and adds them to Heketi.
-Afterwards the lab is scaled in again (volume deleted, hosts out of Heketi and the pool, destroyed).
-The CI stage (molecule/day2_ci, METROSTOR_DAY2_TRIMMED=1) runs the playbook once and the tests marked day2_ci; the
-second run's test is the full scenario's (tests/lab-day2.sh)."""
+Afterwards the lab is scaled in again (volume deleted, hosts out of Heketi and the pool, destroyed)."""
 import pytest
-from conftest import TRIMMED
 
 
 @pytest.fixture(scope="module")
 def outcome(ops, keep_outcome):
     try:
-        result = ops.scale_out(("gl-a3", "gl-b3"), trimmed=TRIMMED)
+        result = ops.scale_out(("gl-a3", "gl-b3"))
         from day2_load import volume_sets
         from site_loss import gluster
         result["replica_sets"] = volume_sets(ops.VOLUME)
@@ -29,6 +26,7 @@ def test_scaled_out_under_load_nothing_lost(outcome, nothing_lost):
     nothing_lost(outcome)
 
 
+@pytest.mark.day2_ci
 def test_second_run_changes_nothing(outcome):
     assert outcome["second_rc"] == 0 and outcome["second_changed"] == 0, outcome
 
