@@ -45,7 +45,7 @@ awx_start=$SECONDS
 timeout -k 60 1200 tests/lab-awx.sh
 echo "lab: the AWX job templates (tests/lab-awx.sh) passed in $((SECONDS - awx_start)) s"
 # Last: the day-2 operations under load (molecule/day2_ci: 3 refusals, a brick disk replaced, a node
-# replaced, a scale-out and back, the Heketi failover trimmed; about 27 min here); its cleanup puts the
+# replaced, a scale-out and back, the Heketi failover trimmed; 15.5 min here); its cleanup puts the
 # lab back before and after
 day2_start=$SECONDS
 timeout -k 60 2700 molecule test -s day2_ci
