@@ -279,9 +279,11 @@ def read_gluster(module, p, retry=None):
                 vol.update(read_heal_summary(cli.run_xml(timeout + heal)))
                 # a brick just (re)started may not answer heal info's client yet: asked again within the retry
                 # window, so that only a brick that goes on not answering is reported (bricks_not_answering)
-                while p["recheck_unreached"] and retry is not None and bricks_not_answering(vol) and retry.another_try(
-                        " ".join(heal), "online brick(s) not reached: %s" % ", ".join(bricks_not_answering(vol))):
+                unreached = bricks_not_answering(vol)
+                while p["recheck_unreached"] and retry is not None and unreached and retry.another_try(
+                        " ".join(heal), "online brick(s) not reached: %s" % ", ".join(unreached)):
                     vol.update(read_heal_summary(cli.run_xml(timeout + heal)))
+                    unreached = bricks_not_answering(vol)
             else:
                 vol.update(heal_unknown(info["bricks"]))
         volumes[name] = vol
